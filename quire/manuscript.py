@@ -1,0 +1,121 @@
+"""Manuscript folder -> Book: metadata, chapters in order, bibliography."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .citations import CitationFormatter, CiteItem, find_clusters, read_references
+from .errors import BookError, line_of
+from .markdown_ext import BookIds, SourceProblem, convert_chapter
+from .metadata import FILE_NAME, read_book_toml
+from .model import Book, Chapter, Reference
+
+DEFAULT_BIBLIOGRAPHY = "references.json"
+
+
+def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookError]]:
+    """The whole book, read and checked before anything is written; plus warnings."""
+    if not root.is_dir():
+        raise BookError("M000", f"manuscript folder '{root}' does not exist", root, 1,
+                        "pass the folder that holds book.toml and the chapters")
+    metadata, table = read_book_toml(root)
+    sources = _chapter_files(root, table.get("chapters"))
+    texts = {path: _read_chapter(path) for path in sources}
+
+    entries, bib_text, bib_path = {}, "", None
+    bib_name = table.get("bibliography") or (
+        DEFAULT_BIBLIOGRAPHY if (root / DEFAULT_BIBLIOGRAPHY).is_file() else None)
+    if bib_name:
+        bib_path = root / bib_name
+        if not bib_path.is_file():
+            raise BookError("M016", f"bibliography '{bib_name}' does not exist", root / FILE_NAME,
+                            line_of(_text(root / FILE_NAME), bib_name) or 1,
+                            "check the file name given as 'bibliography'")
+        entries, bib_text = read_references(bib_path)
+
+    items: list[CiteItem] = []
+    for path, text in texts.items():
+        for line, cluster in find_clusters(text):
+            for item in cluster.items:
+                if item.key.lower() not in entries:
+                    where = bib_name or DEFAULT_BIBLIOGRAPHY
+                    raise BookError("M017", f"unknown citation key '@{item.key}'", path, line,
+                                    f"add an entry with id '{item.key}' to {where}, or fix the key")
+                items.append(item)
+    formatter = CitationFormatter(entries, items) if items else None
+
+    ids = BookIds(citation_html={i: formatter.item_html(i) for i in items} if formatter else {},
+                  manuscript_root=root)
+    chapters = [_chapter(path, text, ids) for path, text in texts.items()]
+
+    references, warnings = [], []
+    cited = {key for _, key in ids.citations}
+    for key, html in (formatter.entries() if formatter else []):
+        cited_by = tuple(cite_id for cite_id, k in ids.citations if k == key)
+        references.append(Reference(key=key, html=html, cited_by=cited_by))
+    for key, entry in entries.items():
+        if key not in cited:
+            warnings.append(BookError(
+                "W001", f"reference '{entry['id']}' is never cited and is left out of the list",
+                bib_path, line_of(bib_text, f'"{entry["id"]}"') or 1,
+                f"cite it with [@{entry['id']}] or remove it"))
+    book = Book(metadata=metadata, chapters=tuple(chapters), references=tuple(references),
+                root=root, modified=modified)
+    return book, warnings
+
+
+def _chapter_files(root: Path, listed: list | None) -> list[Path]:
+    toml_path = root / FILE_NAME
+    if listed is None:
+        files = sorted(root.glob("*.md"))
+    else:
+        files = []
+        for name in listed:
+            path = root / str(name)
+            if not isinstance(name, str) or not path.is_file():
+                raise BookError("M018", f"chapter file '{name}' does not exist", toml_path,
+                                line_of(_text(toml_path), str(name)) or 1,
+                                "list the chapter files relative to the manuscript folder")
+            files.append(path)
+    if not files:
+        raise BookError("M019", "the manuscript has no chapters", toml_path, 1,
+                        "add Markdown chapters (*.md) to the manuscript folder")
+    return files
+
+
+def _read_chapter(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BookError("M007", "chapter is not UTF-8", path,
+                        data[:error.start].count(b"\n") + 1,
+                        "save the file as UTF-8 in your editor") from None
+    if not text.strip():
+        raise BookError("M019", "chapter is empty", path, 1,
+                        "write the chapter, starting with its title as '# Title'")
+    return text.removeprefix("\ufeff")
+
+
+def _chapter(path: Path, text: str, ids: BookIds) -> Chapter:
+    try:
+        html, state = convert_chapter(text, ids)
+    except SourceProblem as problem:
+        raise BookError(problem.code, problem.message, path,
+                        line_of(text, problem.needle) or 1, problem.hint) from None
+    headings = state.headings
+    if not headings or headings[0].level != 1:
+        raise BookError("M020", "chapter does not start with a title", path, 1,
+                        "begin the chapter with its title as '# Title'")
+    second_title = next((h for h in headings[1:] if h.level == 1), None)
+    if second_title is not None:
+        raise BookError("M020", f"second chapter title '{second_title.text}'", path,
+                        line_of(text, "# " + second_title.text) or 1,
+                        "one chapter per file: use '##' for its sections")
+    return Chapter(id=headings[0].id, source=path, title=headings[0].text,
+                   headings=tuple(headings), html=html, images=tuple(state.images))
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,187 @@
+"""Python-Markdown extensions: citations, book-wide unique ids, checked images, no raw HTML."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .citations import CLUSTER_RE, parse_cluster
+from .model import Heading, Image
+
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+class SourceProblem(Exception):
+    """A problem found while converting one chapter; the reader adds the file and line.
+
+    ``needle`` is the source text the problem is about, used to find its line.
+    """
+
+    def __init__(self, code: str, message: str, hint: str, needle: str):
+        super().__init__(message)
+        self.code, self.message, self.hint, self.needle = code, message, hint, needle
+
+
+@dataclass
+class BookIds:
+    """State shared by the conversion of every chapter of one book."""
+
+    #: Rendered in-text citation of each item, by (key, prefix, locator, label).
+    citation_html: dict
+    manuscript_root: Path
+    taken: set[str] = field(default_factory=set)
+    citations: list[tuple[str, str]] = field(default_factory=list)  # (citation id, key)
+
+    def claim(self, wanted: str, explicit: bool) -> str:
+        """A book-wide unique id: explicit ids must be unique, generated ones are made so."""
+        if explicit:
+            if wanted in self.taken:
+                raise SourceProblem("M011", f"duplicate id '{wanted}'",
+                                    "ids must be unique in the whole book; rename one of them",
+                                    "#" + wanted)
+            self.taken.add(wanted)
+            return wanted
+        candidate, n = wanted, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        self.taken.add(candidate)
+        return candidate
+
+
+@dataclass
+class ChapterState:
+    headings: list[Heading] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+
+class CitationProcessor(InlineProcessor):
+    """``[@key, p. 12; @other]`` -> ``(<a>Author, 2003, p. 12</a>; <a>Other, 2012</a>)``."""
+
+    def __init__(self, ids: BookIds):
+        super().__init__(CLUSTER_RE.pattern)
+        self.ids = ids
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API
+        cluster = parse_cluster(m.group(1))
+        if cluster is None:
+            return None, None, None
+        span = etree.Element("span", {"class": "citation"})
+        span.text = "("
+        for index, item in enumerate(cluster.items):
+            # Claimed, like every other id, by ChapterTreeprocessor.
+            cite_id = f"cite-{len(self.ids.citations) + 1}"
+            self.ids.citations.append((cite_id, item.key.lower()))
+            link = etree.SubElement(span, "a", {
+                "href": f"#ref-{item.key.lower()}", "id": cite_id, "role": "doc-biblioref"})
+            _set_inline_html(link, self.ids.citation_html[item])
+            link.tail = "; " if index < len(cluster.items) - 1 else ")"
+        return span, m.start(0), m.end(0)
+
+
+class ChapterTreeprocessor(Treeprocessor):
+    """Gives headings book-wide ids, records them, and checks images and ids."""
+
+    def __init__(self, md: Markdown, ids: BookIds, state: ChapterState):
+        super().__init__(md)
+        self.ids, self.state = ids, state
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                self._heading(element)
+            elif element.get("id") is not None:
+                element.set("id", self.ids.claim(element.get("id"), explicit=True))
+            if element.tag == "img":
+                self._image(element)
+        return None
+
+    def _heading(self, element):
+        text = " ".join("".join(element.itertext()).split())
+        explicit = element.get("id")
+        wanted = explicit or _slug(text)
+        element.set("id", self.ids.claim(wanted, explicit=explicit is not None))
+        self.state.headings.append(Heading(
+            level=int(element.tag[1]), id=element.get("id"), text=text,
+            html=_inner_html_without_links(element)))
+
+    def _image(self, element):
+        src = element.get("src", "")
+        if not (element.get("alt") or "").strip():
+            raise SourceProblem("M012", f"image '{src}' has no alt text",
+                                "describe the image: ![what it shows](" + src + ")", src)
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or src.startswith("/"):
+            raise SourceProblem("M013", f"image '{src}' is not a file in the manuscript folder",
+                                "copy the image into the manuscript folder and use a relative path",
+                                src)
+        root = self.ids.manuscript_root.resolve()
+        path = (root / unquote(parts.path)).resolve()
+        if not path.is_relative_to(root):
+            raise SourceProblem("M013", f"image '{src}' is outside the manuscript folder",
+                                "copy the image into the manuscript folder", src)
+        if not path.is_file():
+            raise SourceProblem("M014", f"image '{src}' does not exist",
+                                f"check the file name; looked for {path}", src)
+        media_type = IMAGE_TYPES.get(path.suffix.lower())
+        if media_type is None:
+            raise SourceProblem("M015", f"image '{src}' is not PNG, JPEG, GIF, SVG or WebP",
+                                "convert it to PNG or JPEG", src)
+        self.state.images.append(Image(src=parts.path, path=path, media_type=media_type))
+
+
+class BookExtension(Extension):
+    """Everything a chapter needs on top of Markdown, registered by name and priority."""
+
+    def __init__(self, ids: BookIds, state: ChapterState):
+        super().__init__()
+        self.ids, self.state = ids, state
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API
+        # Raw HTML would bypass every check (alt text, confinement, valid XHTML): the
+        # manuscript format has none, so it is shown as text.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.deregister("entity")
+        # Before 'link' (160) so "[@key]" is never taken for a link; after 'escape' (180).
+        md.inlinePatterns.register(CitationProcessor(self.ids), "citation", 175)
+        # After 'unescape' (0), so heading text is final.
+        md.treeprocessors.register(ChapterTreeprocessor(md, self.ids, self.state), "book_ids", -1)
+
+
+def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
+    """Markdown -> XHTML fragment, with the chapter's headings and images."""
+    state = ChapterState()
+    md = Markdown(extensions=["attr_list", "tables", "sane_lists", BookExtension(ids, state)],
+                  output_format="xhtml")
+    return md.convert(text), state
+
+
+def _set_inline_html(element, html: str) -> None:
+    fragment = etree.fromstring(f"<x>{html}</x>")
+    element.text = fragment.text
+    for child in fragment:
+        element.append(child)
+
+
+def _inner_html_without_links(element) -> str:
+    """The heading's inline XHTML with links made spans: it goes inside contents links."""
+    copy = etree.fromstring(etree.tostring(element, encoding="unicode"))
+    for child in copy.iter("a"):
+        child.tag = "span"
+        for name in ("href", "id", "role"):
+            child.attrib.pop(name, None)
+    html = etree.tostring(copy, encoding="unicode", short_empty_elements=True)
+    return html[html.index(">") + 1:html.rindex("<")]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"

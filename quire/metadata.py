@@ -1,0 +1,177 @@
+"""book.toml -> Metadata, with every key typed and an unknown key an error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BookError
+from .model import Creator, Metadata
+
+FILE_NAME = "book.toml"
+
+
+@dataclass(frozen=True)
+class Key:
+    type: type | tuple[type, ...]
+    required: bool
+    doc: str
+
+
+#: The keys of book.toml. The README's table is written from these docs.
+KEYS: dict[str, Key] = {
+    "title": Key(str, True, "Title of the book."),
+    "subtitle": Key(str, False, "Subtitle, shown on the title page and in the metadata."),
+    "language": Key(str, True, "BCP 47 language tag of the text, e.g. en-US."),
+    "identifier": Key(str, False, "Stable urn:uuid:… identifier; required unless isbn is given."),
+    "isbn": Key(str, False, "ISBN-13 of this edition; becomes the identifier."),
+    "publisher": Key(str, True, "Publisher's name."),
+    "date": Key(dt.date, True, "Publication date of this edition (YYYY-MM-DD)."),
+    "rights": Key(str, True, "Copyright and licence statement."),
+    "description": Key(str, True, "Short description for catalogues and the PDF subject."),
+    "subjects": Key(list, True, "Subject headings, also used as PDF keywords."),
+    "creators": Key(list, True, "Array of tables: name, role (MARC relator, default aut), file_as."),
+    "chapters": Key(list, False, "Chapter files in reading order; default: every *.md, sorted."),
+    "bibliography": Key(str, False, "CSL-JSON file of references; default references.json if present."),
+    "slug": Key(str, False, "Base name of the output files; default: from the title."),
+}
+
+CREATOR_KEYS = {"name", "role", "file_as"}
+
+
+def read_book_toml(root: Path) -> tuple[Metadata, dict[str, Any]]:
+    """Metadata, plus the raw table for the keys the manuscript reader uses (chapters …)."""
+    path = root / FILE_NAME
+    if not path.is_file():
+        raise BookError("M001", f"no {FILE_NAME} in the manuscript folder", path, 1,
+                        "create it with at least title, language, publisher, date, rights, "
+                        "description, subjects and creators (see the README)")
+    text = _read_text(path)
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+)", str(error))
+        raise BookError("M002", f"malformed TOML: {error}", path,
+                        int(match[1]) if match else 1,
+                        "check quotes, brackets and '=' on that line") from None
+    for key, value in table.items():
+        if key not in KEYS:
+            close = [k for k in KEYS if _similar(k, key)]
+            hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(KEYS)
+            raise BookError("M003", f"unknown key '{key}'", path, _key_line(text, key), hint)
+        spec = KEYS[key]
+        if not isinstance(value, spec.type) or (spec.type is dt.date and isinstance(value, dt.datetime)):
+            raise BookError("M004", f"'{key}' must be {_type_name(spec.type)}", path,
+                            _key_line(text, key), spec.doc)
+    for key, spec in KEYS.items():
+        if spec.required and key not in table:
+            raise BookError("M005", f"missing required key '{key}'", path, 1, spec.doc)
+        if isinstance(table.get(key), str) and not table[key].strip() and spec.required:
+            raise BookError("M005", f"'{key}' is empty", path, _key_line(text, key), spec.doc)
+    return _metadata(table, text, path), table
+
+
+def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
+    identifier = table.get("identifier")
+    if "isbn" in table:
+        isbn = re.sub(r"[\s-]", "", table["isbn"])
+        if not re.fullmatch(r"97[89]\d{10}", isbn) or not _isbn13_ok(isbn):
+            raise BookError("M006", f"'{table['isbn']}' is not a valid ISBN-13", path,
+                            _key_line(text, "isbn"), "check the digits and the check digit")
+        identifier = f"urn:isbn:{isbn}"
+    elif identifier is None:
+        raise BookError("M005", "missing required key 'identifier' (or 'isbn')", path, 1,
+                        f"add a stable identifier, e.g. identifier = \"urn:uuid:{uuid.uuid4()}\"")
+    elif not _uuid_urn_ok(identifier):
+        raise BookError("M006", f"identifier '{identifier}' is not a urn:uuid:… URN", path,
+                        _key_line(text, "identifier"),
+                        f"use a UUID that never changes, e.g. \"urn:uuid:{uuid.uuid4()}\"")
+    subjects = table["subjects"]
+    if not subjects or not all(isinstance(s, str) and s.strip() for s in subjects):
+        raise BookError("M004", "'subjects' must be a non-empty list of strings", path,
+                        _key_line(text, "subjects"), KEYS["subjects"].doc)
+    return Metadata(
+        title=table["title"].strip(),
+        subtitle=(table.get("subtitle") or "").strip() or None,
+        language=table["language"].strip(),
+        identifier=identifier,
+        publisher=table["publisher"].strip(),
+        date=table["date"],
+        rights=table["rights"].strip(),
+        description=" ".join(table["description"].split()),
+        subjects=tuple(s.strip() for s in subjects),
+        creators=_creators(table["creators"], text, path),
+        slug=table.get("slug") or _slug(table["title"]),
+    )
+
+
+def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:
+    line = _key_line(text, "creators") if "[[creators]]" not in text else \
+        text[:text.index("[[creators]]")].count("\n") + 1
+    if not items:
+        raise BookError("M005", "'creators' is empty", path, line, KEYS["creators"].doc)
+    creators = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise BookError("M004", "each creator needs a name", path, line, KEYS["creators"].doc)
+        unknown = set(item) - CREATOR_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise BookError("M003", f"unknown creator key '{key}'", path, _key_line(text, key),
+                            "a creator has name, role and file_as")
+        role = item.get("role", "aut")
+        if not re.fullmatch(r"[a-z]{3}", role):
+            raise BookError("M004", f"creator role '{role}' is not a MARC relator code", path,
+                            _key_line(text, "role"), "use aut, edt, trl, ill …")
+        creators.append(Creator(item["name"].strip(), role, item.get("file_as")))
+    return tuple(creators)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        data = path.read_bytes()
+        line = data[:error.start].count(b"\n") + 1
+        raise BookError("M007", "file is not UTF-8", path, line,
+                        "save the file as UTF-8 in your editor") from None
+
+
+def _key_line(text: str, key: str) -> int:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _similar(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 2:
+        return False
+    common = sum(1 for x, y in zip(sorted(a), sorted(b)) if x == y)
+    return a[:3] == b[:3] or common >= max(len(a), len(b)) - 1
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    return {str: "a string", list: "a list", dt.date: "a date (YYYY-MM-DD, unquoted)"}.get(kind, str(kind))
+
+
+def _isbn13_ok(isbn: str) -> bool:
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(isbn[:12]))
+    return (10 - total % 10) % 10 == int(isbn[12])
+
+
+def _uuid_urn_ok(identifier: str) -> bool:
+    if not identifier.startswith("urn:uuid:"):
+        return False
+    try:
+        uuid.UUID(identifier[len("urn:uuid:"):])
+    except ValueError:
+        return False
+    return True
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "book"

@@ -1,0 +1,119 @@
+"""The book model: frozen dataclasses passed from the reader to every writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Creator:
+    name: str
+    #: MARC relator code (``aut`` author, ``edt`` editor, ``trl`` translator …).
+    role: str = "aut"
+    #: Sort form of the name, for example "Glass, Shirley P.".
+    file_as: str | None = None
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subtitle: str | None
+    language: str
+    #: ``urn:uuid:…`` or ``urn:isbn:…``; never changes between builds.
+    identifier: str
+    publisher: str
+    date: dt.date
+    rights: str
+    description: str
+    subjects: tuple[str, ...]
+    creators: tuple[Creator, ...]
+    #: Base name of the output files.
+    slug: str
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.creators if c.role == "aut")
+
+    @property
+    def isbn(self) -> str | None:
+        prefix = "urn:isbn:"
+        return self.identifier[len(prefix):] if self.identifier.startswith(prefix) else None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    #: Plain text, for the contents, bookmarks and navigation documents.
+    text: str
+    #: Inline HTML of the heading's content (keeps italics).
+    html: str
+
+
+@dataclass(frozen=True)
+class Image:
+    #: Path relative to the manuscript folder, as written in the chapter.
+    src: str
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    #: Book-wide unique id, the id of the chapter's level-1 heading.
+    id: str
+    source: Path
+    title: str
+    headings: tuple[Heading, ...]
+    #: XHTML fragment of the chapter body, headings included; ids unique book-wide.
+    html: str
+    images: tuple[Image, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    #: The formatted entry (APA), inline XHTML.
+    html: str
+    #: Ids of the in-text citations that point at this entry, in reading order.
+    cited_by: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"ref-{self.key}"
+
+
+@dataclass(frozen=True)
+class Book:
+    metadata: Metadata
+    chapters: tuple[Chapter, ...]
+    references: tuple[Reference, ...]
+    #: The manuscript folder: the only place a book's resources may come from.
+    root: Path
+    #: When this edition was built (``SOURCE_DATE_EPOCH`` when set), UTC.
+    modified: dt.datetime
+
+    @property
+    def images(self) -> tuple[Image, ...]:
+        seen: dict[str, Image] = {}
+        for chapter in self.chapters:
+            for image in chapter.images:
+                seen.setdefault(image.src, image)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """What a writer wrote, for the manifest and the progress line."""
+
+    path: Path
+    format: str
+    edition: str
+    seconds: float
+    pages: int | None = None

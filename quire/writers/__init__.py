@@ -1,0 +1,1 @@
+"""Output writers: each turns a Book into the bytes of one format."""

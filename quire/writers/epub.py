@@ -1,0 +1,97 @@
+"""Book -> XHTML documents + navigation + metadata -> EPUB 3, through ebooklib."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ebooklib import epub
+
+from ..model import Book
+from ..render import NAV_TOC_DEPTH, TocEntry, XhtmlDocument, render_epub_documents, toc_entries
+from .epub_package import repackage
+
+STYLESHEET = "epub.css"
+STYLESHEET_HREF = "styles/epub.css"
+#: EPUB landmark of each kind of document (EPUB 3 Structural Semantics Vocabulary).
+LANDMARKS = {"titlepage": "Title page", "chapter": "Start of content",
+             "bibliography": "References"}
+
+
+def write_epub(book: Book, styles: Path) -> bytes:
+    """The ebook as EPUB bytes; nothing is written to disk here."""
+    documents = render_epub_documents(book, styles)
+    meta = book.metadata
+    package = epub.EpubBook()
+    package.set_identifier(meta.identifier)
+    package.set_language(meta.language)
+    package.add_metadata("DC", "title", meta.title, {"id": "title"})
+    package.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if meta.subtitle:
+        package.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        package.add_metadata(None, "meta", "subtitle",
+                             {"refines": "#subtitle", "property": "title-type"})
+    for number, creator in enumerate(meta.creators, start=1):
+        package.add_author(creator.name, file_as=creator.file_as or creator.name,
+                           role=creator.role, uid=f"creator-{number}")
+    package.add_metadata("DC", "publisher", meta.publisher)
+    package.add_metadata("DC", "date", meta.date.isoformat())
+    package.add_metadata("DC", "rights", meta.rights)
+    package.add_metadata("DC", "description", meta.description)
+    for subject in meta.subjects:
+        package.add_metadata("DC", "subject", subject)
+
+    css = epub.EpubItem(uid="stylesheet", file_name=STYLESHEET_HREF, media_type="text/css",
+                        content=(styles / STYLESHEET).read_bytes())
+    package.add_item(css)
+    for number, image in enumerate(book.images, start=1):
+        package.add_item(epub.EpubItem(uid=f"image-{number}", file_name=image.src,
+                                       media_type=image.media_type,
+                                       content=image.path.read_bytes()))
+
+    items = {}
+    for document in documents:
+        item = epub.EpubHtml(uid=document.file_name.removesuffix(".xhtml"),
+                             file_name=document.file_name, title=document.title,
+                             lang=meta.language,
+                             content=f"<html><head></head><body>{document.body}</body></html>")
+        item.add_link(href=STYLESHEET_HREF, rel="stylesheet", type="text/css")
+        package.add_item(item)
+        items[document.file_name] = item
+
+    home = {i: d.file_name for d in documents for i in d.ids}
+    package.toc = _toc(toc_entries(book, NAV_TOC_DEPTH), home)
+    package.guide = _landmarks(documents)
+    package.add_item(epub.EpubNcx())
+    package.add_item(epub.EpubNav(title="Contents"))
+    package.spine = [items[d.file_name] for d in documents[:2]] + ["nav"] + \
+        [items[d.file_name] for d in documents[2:]]
+
+    out = io.BytesIO()
+    # raise_exceptions: ebooklib otherwise swallows write errors and returns False.
+    # epub3_pages off: its automatic page-list lists every element with an epub:type.
+    epub.write_epub(out, package, {
+        "raise_exceptions": True, "epub3_pages": False, "epub3_landmark": True,
+        "landmark_title": "Landmarks", "mtime": book.modified, "play_order": {"enabled": True},
+    })
+    return repackage(out.getvalue(), meta.language, book.modified)
+
+
+def _toc(entries: tuple[TocEntry, ...], home: dict[str, str]) -> list:
+    toc = []
+    for entry in entries:
+        href = f"{home[entry.id]}#{entry.id}"
+        link = epub.Link(href, entry.text, entry.id)
+        toc.append((epub.Section(entry.text, href), _toc(entry.children, home))
+                   if entry.children else link)
+    return toc
+
+
+def _landmarks(documents: tuple[XhtmlDocument, ...]) -> list[dict]:
+    guide = [{"type": "toc", "href": "nav.xhtml", "title": "Contents"}]
+    for kind, title in LANDMARKS.items():
+        first = next((d for d in documents if d.epub_type == kind), None)
+        if first is not None:
+            guide.append({"type": "bodymatter" if kind == "chapter" else kind,
+                          "href": first.file_name, "title": title})
+    return guide

@@ -1,0 +1,32 @@
+"""The PDF metadata WeasyPrint leaves out: XMP dc:language, subjects, publisher, rights."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from ..model import Book
+
+
+def complete_metadata(data: bytes, book: Book) -> bytes:
+    """Add to the XMP what WeasyPrint 70 does not write, and save deterministically.
+
+    WeasyPrint writes title, creators, description, keywords and pdfuaid:part; PDF/UA-1
+    (ISO 14289-1, 7.2) also wants the natural language, which it leaves out of XMP.
+    """
+    meta = book.metadata
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        # set_pikepdf_as_editor=False keeps the dates of the build, not of this call.
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp["dc:language"] = [meta.language]
+            xmp["dc:subject"] = list(meta.subjects)
+            xmp["dc:publisher"] = [meta.publisher]
+            xmp["dc:rights"] = meta.rights
+            xmp["dc:identifier"] = meta.identifier
+            xmp["dc:date"] = [meta.date.isoformat()]
+            xmp["dc:format"] = "application/pdf"
+        out = io.BytesIO()
+        # deterministic_id: /ID from the content, so two builds are byte-identical.
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()
