@@ -1,0 +1,75 @@
+"""read -> check -> each writer -> output folder: the whole build, with no printing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .errors import BookError
+from .manuscript import read_manuscript
+from .model import Book
+from .output import Artifact, publish
+from .writers.epub import write_epub
+from .writers.pdf import write_pdf
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A named output of the book: one writer, one file."""
+
+    name: str
+    format: str
+    suffix: str
+    write: Callable[[Book, Path], Artifact]
+
+
+def _pdf(book: Book, styles: Path) -> Artifact:
+    result = write_pdf(book, styles)
+    if result.warnings:
+        # WeasyPrint only logs what it could not do (a missing glyph, a refused file):
+        # for a print file each of those is a defect, so the build stops.
+        raise BookError("B002", f"the PDF renderer reported: {result.warnings[0]}", None, None,
+                        f"{len(result.warnings)} problem(s) in all; fix the first and build again")
+    return Artifact(f"{book.metadata.slug}.pdf", "pdf", "print", result.data, 0.0, result.pages)
+
+
+def _epub(book: Book, styles: Path) -> Artifact:
+    return Artifact(f"{book.metadata.slug}.epub", "epub", "ebook", write_epub(book, styles), 0.0)
+
+
+#: Every edition a build makes, in order. A new format is one writer and one line here.
+EDITIONS = (
+    Edition("print", "pdf", ".pdf", _pdf),
+    Edition("ebook", "epub", ".epub", _epub),
+)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    artifacts: tuple[Artifact, ...]
+    written: tuple[Path, ...]
+    warnings: tuple[BookError, ...]
+    seconds: float
+
+
+def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
+          on_artifact: Callable[[Artifact], None] | None = None) -> BuildResult:
+    """Build every edition; nothing in ``output`` changes unless all of them succeed."""
+    start = time.perf_counter()
+    book, warnings = read_manuscript(manuscript, modified)
+    artifacts = []
+    for edition in EDITIONS:
+        began = time.perf_counter()
+        artifact = edition.write(book, styles)
+        artifact = Artifact(artifact.name, artifact.format, artifact.edition, artifact.data,
+                            time.perf_counter() - began, artifact.pages)
+        artifacts.append(artifact)
+        if on_artifact is not None:
+            on_artifact(artifact)
+    written = publish(artifacts, output, f"quire {__version__}")
+    return BuildResult(tuple(artifacts), tuple(written), tuple(warnings),
+                       time.perf_counter() - start)

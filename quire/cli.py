@@ -1,0 +1,77 @@
+"""Command line: arguments, progress and exit codes. The only module that prints."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import build
+from .errors import BookError
+from .output import Artifact
+
+EXIT_OK, EXIT_BOOK_ERROR, EXIT_INTERNAL = 0, 1, 3
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="publish.py",
+        description="Build a tagged PDF and an accessible EPUB 3 from a Markdown manuscript.",
+        epilog="Set SOURCE_DATE_EPOCH for reproducible output: the same manuscript and the "
+               "same value give byte-identical files. Exit codes: 0 built, 1 a problem in the "
+               "manuscript (reported as path:line), 2 bad arguments, 3 an internal error.")
+    p.add_argument("manuscript", nargs="?", type=Path, default=Path("manuscript"),
+                   help="manuscript folder with book.toml and the chapters (default: manuscript)")
+    p.add_argument("-o", "--output", type=Path, default=Path("output"),
+                   help="folder the files are written to (default: output)")
+    p.add_argument("--styles", type=Path, default=PROJECT / "styles",
+                   help="folder with the templates, stylesheets and fonts (default: styles/)")
+    p.add_argument("--version", action="version", version=f"quire {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        modified = _build_time(os.environ.get("SOURCE_DATE_EPOCH"))
+        result = build(args.manuscript, args.output, args.styles, modified, _progress)
+    except BookError as error:
+        _report(error, "error")
+        return EXIT_BOOK_ERROR
+    except Exception as error:  # a bug, not the author's fault: say so without a traceback
+        print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("  hint: this is a bug in quire; please report it with the manuscript",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    for warning in result.warnings:
+        _report(warning, "warning")
+    print(f"built {len(result.artifacts)} files, listed in {result.written[-1]}, "
+          f"in {result.seconds:.2f} s")
+    return EXIT_OK
+
+
+def _build_time(epoch: str | None) -> dt.datetime:
+    if epoch is None or epoch == "":
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise BookError("E001", f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time", None, None,
+                        "set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)") \
+            from None
+
+
+def _progress(artifact: Artifact) -> None:
+    pages = f"{artifact.pages} pages" if artifact.pages is not None else ""
+    print(f"  {artifact.format:<5} {artifact.edition:<6} {artifact.name:<50} {pages:>9} "
+          f"{len(artifact.data) / 1024:7.0f} KiB {artifact.seconds:6.2f} s", flush=True)
+
+
+def _report(error: BookError, kind: str) -> None:
+    print(f"{kind}: {error}" if error.path is None else f"{error}", file=sys.stderr)
+    if error.hint:
+        print(f"  hint: {error.hint}", file=sys.stderr)

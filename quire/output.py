@@ -1,0 +1,62 @@
+"""Writes a build's files into the output folder atomically, with manifest.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One finished output, still in memory."""
+
+    name: str
+    format: str
+    edition: str
+    data: bytes
+    seconds: float
+    pages: int | None = None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Temporary file in the same folder, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def manifest(artifacts: list[Artifact], generator: str) -> bytes:
+    files = []
+    for artifact in artifacts:
+        entry = {"path": artifact.name, "format": artifact.format, "edition": artifact.edition,
+                 "bytes": len(artifact.data),
+                 "sha256": hashlib.sha256(artifact.data).hexdigest()}
+        if artifact.pages is not None:
+            entry["pages"] = artifact.pages
+        files.append(entry)
+    return (json.dumps({"generator": generator, "files": files}, indent=2, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def publish(artifacts: list[Artifact], folder: Path, generator: str) -> list[Path]:
+    """Every file, then the manifest that lists them; called only once all were made."""
+    written = []
+    for artifact in artifacts:
+        write_atomically(folder / artifact.name, artifact.data)
+        written.append(folder / artifact.name)
+    write_atomically(folder / MANIFEST, manifest(artifacts, generator))
+    written.append(folder / MANIFEST)
+    return written

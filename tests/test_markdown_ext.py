@@ -1,0 +1,168 @@
+"""Chapter Markdown -> XHTML: book-wide ids, checked images, citations, no raw HTML."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from quire.citations import CiteItem
+from quire.markdown_ext import BookIds, SourceProblem, convert_chapter
+from quire.model import Image
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 grey PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    return folder
+
+
+def ids_for(root: Path, citation_html: dict | None = None) -> BookIds:
+    return BookIds(citation_html=citation_html or {}, manuscript_root=root)
+
+
+def problem_for(text: str, ids: BookIds) -> SourceProblem:
+    with pytest.raises(SourceProblem) as caught:
+        convert_chapter(text, ids)
+    return caught.value
+
+
+def parse(html: str) -> etree._Element:
+    return etree.fromstring(f"<div>{html}</div>")
+
+
+def test_headings_get_slug_ids(root):
+    html, state = convert_chapter("# The First Night\n\n## What *she* felt\n", ids_for(root))
+    tree = parse(html)
+    assert tree.find("h1").get("id") == "the-first-night"
+    assert tree.find("h2").get("id") == "what-she-felt"
+    assert [(h.level, h.id, h.text) for h in state.headings] == [
+        (1, "the-first-night", "The First Night"), (2, "what-she-felt", "What she felt")]
+    assert state.headings[1].html == "What <em>she</em> felt"
+
+
+def test_same_heading_in_two_chapters_gets_unique_ids(root):
+    ids = ids_for(root)
+    first, _ = convert_chapter("# Intro\n", ids)
+    second, state = convert_chapter("# Intro\n", ids)
+    assert parse(first).find("h1").get("id") == "intro"
+    assert parse(second).find("h1").get("id") == "intro-2"
+    assert state.headings[0].id == "intro-2"
+
+
+def test_explicit_heading_id_is_kept(root):
+    html, state = convert_chapter("# Intro {#start}\n", ids_for(root))
+    assert parse(html).find("h1").get("id") == "start"
+    assert state.headings[0].text == "Intro"
+
+
+def test_duplicate_explicit_ids_across_chapters_are_m011(root):
+    ids = ids_for(root)
+    convert_chapter("# One\n\n## Part {#same}\n", ids)
+    problem = problem_for("# Two\n\n## Part {#same}\n", ids)
+    assert problem.code == "M011"
+    assert problem.needle == "#same"
+    assert problem.hint
+
+
+def test_image_without_alt_text_is_m012(root):
+    (root / "fig.png").write_bytes(tiny_png())
+    problem = problem_for("# T\n\n![](fig.png)\n", ids_for(root))
+    assert problem.code == "M012"
+    assert problem.needle == "fig.png"
+
+
+@pytest.mark.parametrize("src", ["http://example.com/a.png", "https://example.com/a.png",
+                                 "//example.com/a.png", "file:///etc/passwd"])
+def test_remote_image_is_m013(root, src):
+    problem = problem_for(f"# T\n\n![A picture]({src})\n", ids_for(root))
+    assert problem.code == "M013"
+    assert problem.needle == src
+
+
+def test_image_outside_the_manuscript_folder_is_m013_even_if_it_exists(root):
+    (root.parent / "outside.png").write_bytes(tiny_png())
+    problem = problem_for("# T\n\n![A picture](../outside.png)\n", ids_for(root))
+    assert problem.code == "M013"
+
+
+def test_absolute_image_path_is_m013(root):
+    (root / "fig.png").write_bytes(tiny_png())
+    problem = problem_for(f"# T\n\n![A picture]({root / 'fig.png'})\n", ids_for(root))
+    assert problem.code == "M013"
+
+
+def test_missing_image_is_m014(root):
+    problem = problem_for("# T\n\n![A picture](missing.png)\n", ids_for(root))
+    assert problem.code == "M014"
+    assert problem.needle == "missing.png"
+
+
+def test_image_of_unknown_type_is_m015(root):
+    (root / "fig.bmp").write_bytes(b"BM")
+    assert problem_for("# T\n\n![A picture](fig.bmp)\n", ids_for(root)).code == "M015"
+
+
+def test_png_in_the_manuscript_is_recorded(root):
+    (root / "images").mkdir()
+    (root / "images" / "fig.png").write_bytes(tiny_png())
+    html, state = convert_chapter("# T\n\n![A grey dot](images/fig.png)\n", ids_for(root))
+    assert state.images == [Image(src="images/fig.png",
+                                  path=(root / "images" / "fig.png").resolve(),
+                                  media_type="image/png")]
+    image = parse(html).find(".//img")
+    assert image.get("src") == "images/fig.png"
+    assert image.get("alt") == "A grey dot"
+
+
+def test_raw_html_block_is_escaped_text(root):
+    html, _ = convert_chapter("# T\n\n<script>alert(1)</script>\n", ids_for(root))
+    tree = parse(html)
+    assert tree.find(".//script") is None
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" in "".join(tree.itertext())
+
+
+def test_inline_raw_html_is_escaped_text(root):
+    html, _ = convert_chapter('# T\n\nSome <img src="x.png"> text.\n', ids_for(root))
+    assert parse(html).find(".//img") is None
+    assert "&lt;img" in html
+
+
+def test_citation_becomes_a_link_to_the_reference(root):
+    ids = ids_for(root, {CiteItem("k"): "Kay, 2000"})
+    html, _ = convert_chapter("# T\n\nAs shown [@k].\n", ids)
+    assert '<a href="#ref-k" id="cite-1" role="doc-biblioref">Kay, 2000</a>' in html
+    span = parse(html).find(".//span[@class='citation']")
+    assert "".join(span.itertext()) == "(Kay, 2000)"
+    assert ids.citations == [("cite-1", "k")]
+
+
+def test_citations_are_numbered_across_chapters(root):
+    ids = ids_for(root, {CiteItem("a"): "A, 2000", CiteItem("b"): "B, 2001"})
+    convert_chapter("# One\n\nFirst [@a].\n", ids)
+    html, _ = convert_chapter("# Two\n\nThen [@a; @b].\n", ids)
+    links = parse(html).findall(".//a")
+    assert [(a.get("id"), a.get("href")) for a in links] == [
+        ("cite-2", "#ref-a"), ("cite-3", "#ref-b")]
+    assert "".join(parse(html).find(".//span").itertext()) == "(A, 2000; B, 2001)"
+
+
+def test_plain_brackets_stay_text(root):
+    html, _ = convert_chapter("# T\n\nSome [not a citation] here.\n", ids_for(root))
+    assert "[not a citation]" in html
+    assert parse(html).find(".//a") is None
