@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 import uuid
@@ -61,7 +62,7 @@ def read_book_toml(root: Path) -> tuple[Metadata, dict[str, Any]]:
                         "check quotes, brackets and '=' on that line") from None
     for key, value in table.items():
         if key not in KEYS:
-            close = [k for k in KEYS if _similar(k, key)]
+            close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(KEYS)
             raise BookError("M003", f"unknown key '{key}'", path, _key_line(text, key), hint)
         spec = KEYS[key]
@@ -145,13 +146,6 @@ def _read_text(path: Path) -> str:
 def _key_line(text: str, key: str) -> int:
     match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
-def _similar(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 2:
-        return False
-    common = sum(1 for x, y in zip(sorted(a), sorted(b)) if x == y)
-    return a[:3] == b[:3] or common >= max(len(a), len(b)) - 1
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:

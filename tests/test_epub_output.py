@@ -74,6 +74,7 @@ def test_nav_has_toc_listing_every_chapter_and_landmarks(any_book):
         assert title in titles
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert {"toc", "bodymatter", "bibliography"} <= set(landmarks)
+    assert nav.xpath("//x:nav[@epub:type='landmarks']/@hidden", namespaces=NS) == ["hidden"]
 
 
 def test_every_nav_link_points_at_an_existing_id(any_book):

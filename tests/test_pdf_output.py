@@ -17,13 +17,8 @@ def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
 
     def walk(items, depth):
         for item in items:
-            destination = item.destination
-            if isinstance(destination, pikepdf.Array):
-                page = pages[destination[0].objgen]
-            else:
-                page = pages[pdf.Root.Names.Dests  # named destination
-                             .as_dict()[str(destination)][0].objgen] if False else None
-            found.append((depth, item.title, page))
+            # WeasyPrint writes explicit destinations: [page /XYZ left top zoom]
+            found.append((depth, item.title, pages[item.destination[0].objgen]))
             walk(item.children, depth + 1)
 
     with pdf.open_outline() as outline:
