@@ -88,8 +88,7 @@ def read_references(path: Path) -> tuple[dict[str, dict], str]:
         key = entry["id"]
         if key.lower() in by_key:
             raise BookError("M010", f"duplicate reference id '{key}'", path,
-                            line_of(text, f'"{key}"', text.find(f'"{key}"') + 1) or 1,
-                            "ids must be unique (case does not count)")
+                            _entry_line(text, index), "ids must be unique (case does not count)")
         for field in ("type", "title"):
             if not entry.get(field):
                 raise BookError("M009", f"reference '{key}' has no '{field}'", path,

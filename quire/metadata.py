@@ -112,23 +112,27 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
 
 
 def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:
-    line = _key_line(text, "creators") if "[[creators]]" not in text else \
-        text[:text.index("[[creators]]")].count("\n") + 1
     if not items:
-        raise BookError("M005", "'creators' is empty", path, line, KEYS["creators"].doc)
+        raise BookError("M005", "'creators' is empty", path, _key_line(text, "creators"),
+                        KEYS["creators"].doc)
+    headers = [m.start() for m in re.finditer(r"^[ \t]*\[\[[ \t]*creators[ \t]*\]\]", text,
+                                               re.MULTILINE)]
     creators = []
-    for item in items:
+    for number, item in enumerate(items):
+        # Where this creator's table starts, so a problem is reported on its own line.
+        start = headers[number] if number < len(headers) else 0
+        line = text.count("\n", 0, start) + 1
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
             raise BookError("M004", "each creator needs a name", path, line, KEYS["creators"].doc)
         unknown = set(item) - CREATOR_KEYS
         if unknown:
             key = sorted(unknown)[0]
-            raise BookError("M003", f"unknown creator key '{key}'", path, _key_line(text, key),
-                            "a creator has name, role and file_as")
+            raise BookError("M003", f"unknown creator key '{key}'", path,
+                            _key_line(text, key, start), "a creator has name, role and file_as")
         role = item.get("role", "aut")
         if not re.fullmatch(r"[a-z]{3}", role):
             raise BookError("M004", f"creator role '{role}' is not a MARC relator code", path,
-                            _key_line(text, "role"), "use aut, edt, trl, ill …")
+                            _key_line(text, "role", start), "use aut, edt, trl, ill …")
         creators.append(Creator(item["name"].strip(), role, item.get("file_as")))
     return tuple(creators)
 
@@ -143,8 +147,11 @@ def _read_text(path: Path) -> str:
                         "save the file as UTF-8 in your editor") from None
 
 
-def _key_line(text: str, key: str) -> int:
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+def _key_line(text: str, key: str, start: int = 0) -> int:
+    """The line of ``key = …`` (or of a ``[key]``/``[[key]]`` table header) at or after ``start``."""
+    name = re.escape(key)
+    match = re.compile(rf"^[ \t]*{name}[ \t]*=", re.MULTILINE).search(text, start) or \
+        re.compile(rf"^[ \t]*\[\[?[ \t]*{name}[ \t]*\]\]?", re.MULTILINE).search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 

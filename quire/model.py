@@ -106,14 +106,3 @@ class Book:
             for image in chapter.images:
                 seen.setdefault(image.src, image)
         return tuple(seen.values())
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """What a writer wrote, for the manifest and the progress line."""
-
-    path: Path
-    format: str
-    edition: str
-    seconds: float
-    pages: int | None = None

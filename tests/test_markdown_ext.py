@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -12,16 +10,7 @@ from lxml import etree
 from quire.citations import CiteItem
 from quire.markdown_ext import BookIds, SourceProblem, convert_chapter
 from quire.model import Image
-
-
-def tiny_png() -> bytes:
-    """A valid 1×1 grey PNG."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+from tests.images import tiny_png
 
 
 @pytest.fixture

@@ -181,3 +181,15 @@ def test_chapter_opening_pages_have_no_running_head(guide, guide_pdf):
     # a page inside a chapter carries the chapter title (recto) or the book title (verso)
     assert texts[4].split("\r\n")[-2] == "Rebuild Intimacy After Betrayal: Healing Sex and Trust"
     assert texts[5].split("\r\n")[-2] == "Rebuilding Intimacy and Trust After Infidelity"
+
+
+def test_no_heading_is_stranded_at_the_foot_of_a_page(guide, guide_pdf):
+    texts = _page_texts(guide.pdf)
+    running = {"Rebuilding Intimacy and Trust After Infidelity"} | {
+        title for depth, title, _ in _outline(guide_pdf) if depth == 1}
+    for depth, title, page in _outline(guide_pdf):
+        lines = texts[page].split("\r\n")
+        while lines and (lines[-1].isdigit() or lines[-1] in running):
+            lines.pop()  # the folio and running head WeasyPrint appends
+        body = " ".join(" ".join(lines).split())
+        assert not body.endswith(title), f"'{title}' ends page {page + 1}"

@@ -40,16 +40,16 @@ def write_pdf(book: Book, styles: Path) -> PdfResult:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = ConfinedFetcher([book.root, styles])
+    fetcher = ConfinedFetcher({"manuscript": book.root, "styles": styles})
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
         fonts = FontConfiguration()
-        stylesheets = [CSS(filename=str(styles / name), url_fetcher=fetcher, font_config=fonts)
-                       for name in STYLESHEETS]
+        stylesheets = [CSS(url=fetcher.base_url("styles") + name, url_fetcher=fetcher,
+                           font_config=fonts) for name in STYLESHEETS]
         html = HTML(string=render_print_html(book, styles),
-                    base_url=book.root.resolve().as_uri() + "/", url_fetcher=fetcher)
+                    base_url=fetcher.base_url("manuscript"), url_fetcher=fetcher)
         document = html.render(stylesheets=stylesheets, font_config=fonts)
         anchors = {}
         for index, page in enumerate(document.pages):
