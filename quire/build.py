@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from .accessibility import accessibility_claims
 from .errors import BookError
 from .manuscript import read_manuscript
 from .model import Book
@@ -24,21 +25,31 @@ class Edition:
     name: str
     format: str
     suffix: str
-    write: Callable[[Book, Path], Artifact]
+    #: Makes the edition from the book and the editions made before it.
+    write: Callable[[Book, Path, dict[str, Artifact]], Artifact]
 
 
-def _pdf(book: Book, styles: Path) -> Artifact:
-    result = write_pdf(book, styles)
+def _pdf(book: Book, styles: Path, made: dict[str, Artifact]) -> Artifact:
+    result = write_pdf(book, styles, "print")
     if result.warnings:
         # WeasyPrint only logs what it could not do (a missing glyph, a refused file):
         # for a print file each of those is a defect, so the build stops.
         raise BookError("B002", f"the PDF renderer reported: {result.warnings[0]}", None, None,
                         f"{len(result.warnings)} problem(s) in all; fix the first and build again")
-    return Artifact(f"{book.metadata.slug}.pdf", "pdf", "print", result.data, 0.0, result.pages)
+    return Artifact(f"{book.metadata.slug}.pdf", "pdf", "print", result.data, 0.0, result.pages,
+                    result.page_map)
 
 
-def _epub(book: Book, styles: Path) -> Artifact:
-    return Artifact(f"{book.metadata.slug}.epub", "epub", "ebook", write_epub(book, styles), 0.0)
+def _epub(book: Book, styles: Path, made: dict[str, Artifact]) -> Artifact:
+    # The print edition's pages, so that "turn to page 12" works in the ebook too.
+    source = made["print"]
+    claims = accessibility_claims(book, source.page_map, _page_source(book, source))
+    data = write_epub(book, styles, claims, source.page_map)
+    return Artifact(f"{book.metadata.slug}.epub", "epub", "ebook", data, 0.0)
+
+
+def _page_source(book: Book, source: Artifact) -> str:
+    return f"{book.metadata.identifier} (print edition, {source.name})"
 
 
 #: Every edition a build makes, in order. A new format is one writer and one line here.
@@ -61,13 +72,13 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
     """Build every edition; nothing in ``output`` changes unless all of them succeed."""
     start = time.perf_counter()
     book, warnings = read_manuscript(manuscript, modified)
-    artifacts = []
+    artifacts, made = [], {}
     for edition in EDITIONS:
         began = time.perf_counter()
-        artifact = edition.write(book, styles)
-        artifact = Artifact(artifact.name, artifact.format, artifact.edition, artifact.data,
-                            time.perf_counter() - began, artifact.pages)
+        artifact = replace(edition.write(book, styles, made),
+                           seconds=time.perf_counter() - began)
         artifacts.append(artifact)
+        made[edition.name] = artifact
         if on_artifact is not None:
             on_artifact(artifact)
     written = publish(artifacts, output, f"quire {__version__}")

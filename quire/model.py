@@ -106,3 +106,25 @@ class Book:
             for image in chapter.images:
                 seen.setdefault(image.src, image)
         return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where one page of a paged edition begins, in terms any other edition can find.
+
+    ``section`` is the ``data-section`` of the front-matter page, chapter or back matter
+    (the same in every edition, since all render the same templates); ``offset`` counts
+    the letters and digits of that section's text before the page's first one.
+    """
+
+    label: str
+    section: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """The pages of a paged edition, in order, and which edition they come from."""
+
+    edition: str
+    pages: tuple[PageStart, ...]

@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .model import PageMap
+
 MANIFEST = "manifest.json"
 
 
@@ -22,6 +24,8 @@ class Artifact:
     data: bytes
     seconds: float
     pages: int | None = None
+    #: Where each page begins, for a paged edition.
+    page_map: PageMap | None = None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

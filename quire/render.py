@@ -9,13 +9,14 @@ import jinja2
 from lxml import etree
 
 from . import __version__
-from .model import Book, Heading
+from .model import Book, Heading, PageMap
+from .pagebreaks import insert_page_breaks, marker_id
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
-#: Heading levels listed in the printed contents and in the EPUB navigation.
-PRINT_TOC_DEPTH = 2
-NAV_TOC_DEPTH = 3
+#: Heading levels listed in the contents, printed and in the EPUB navigation alike (the
+#: same list in both, so a print page of the contents maps onto the navigation document).
+TOC_DEPTH = 3
 REFERENCES_HEADING = Heading(level=1, id="references-title", text="References", html="References")
 
 
@@ -84,12 +85,17 @@ def _context(book: Book) -> dict:
 
 def render_print_html(book: Book, styles: Path) -> str:
     """The whole book as one HTML document, for paged media."""
-    context = _context(book) | {"toc": toc_entries(book, PRINT_TOC_DEPTH)}
+    context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH)}
     return _environment(styles).get_template("print.html").render(context)
 
 
-def render_epub_documents(book: Book, styles: Path) -> tuple[XhtmlDocument, ...]:
-    """One XHTML body per front-matter page, chapter and the reference list, links resolved."""
+def render_epub_documents(book: Book, styles: Path,
+                          page_map: PageMap | None = None) -> tuple[XhtmlDocument, ...]:
+    """Front matter, navigation, chapters and references as XHTML bodies, links resolved.
+
+    With a ``page_map``, each page of that paged edition gets a page-break marker where
+    it begins, and the navigation document lists them all (``page-list``).
+    """
     env = _environment(styles)
     context = _context(book)
     documents = [
@@ -97,22 +103,52 @@ def render_epub_documents(book: Book, styles: Path) -> tuple[XhtmlDocument, ...]
                       .render(context), "titlepage"),
         XhtmlDocument("copyright.xhtml", "Copyright", env.get_template("copyright.html")
                       .render(context), "copyright-page"),
+        # The contents as a page of the book, in reading order like the printed one; the
+        # navigation document below is for the reading system, outside the spine.
+        XhtmlDocument("contents.xhtml", "Contents", env.get_template("contents.html")
+                      .render(context | {"toc": toc_entries(book, TOC_DEPTH)}), "toc"),
     ]
     chapter_template = env.get_template("chapter.html")
     for number, chapter in enumerate(book.chapters, start=1):
         documents.append(XhtmlDocument(
             f"chapter-{number:02d}.xhtml", chapter.title,
-            chapter_template.render(context | {"chapter": chapter}), "chapter"))
+            chapter_template.render(context | {"chapter": chapter,
+                                               "section": f"chapter-{number:02d}"}), "chapter"))
     if book.references:
         documents.append(XhtmlDocument(
             "references.xhtml", REFERENCES_HEADING.text,
             env.get_template("references.html").render(context), "bibliography"))
-    return _resolve_links(documents)
+    pages = [{"id": marker_id(p), "label": p.label} for p in page_map.pages] if page_map else []
+    nav = env.get_template("nav.html").render(context | {
+        "toc": toc_entries(book, TOC_DEPTH), "landmarks": _landmarks(book, documents),
+        "pages": pages})
+    documents.append(XhtmlDocument(NAV_FILE, "Contents", nav, "nav"))
+    return _resolve_links(documents, page_map)
 
 
-def _resolve_links(documents: list[XhtmlDocument]) -> tuple[XhtmlDocument, ...]:
+NAV_FILE = "nav.xhtml"
+
+
+def _landmarks(book: Book, documents: list[XhtmlDocument]) -> list[dict]:
+    """EPUB landmarks: the contents, the start of the text, and the reference list."""
+    landmarks = [{"type": "toc", "href": "#contents", "title": "Contents"},
+                 {"type": "bodymatter", "href": f"#{book.chapters[0].id}",
+                  "title": book.chapters[0].title}]
+    if book.references:
+        landmarks.append({"type": "bibliography", "href": f"#{REFERENCES_HEADING.id}",
+                          "title": REFERENCES_HEADING.text})
+    return landmarks
+
+
+def _resolve_links(documents: list[XhtmlDocument],
+                   page_map: PageMap | None) -> tuple[XhtmlDocument, ...]:
     """``#id`` links become ``file.xhtml#id`` once the book is split into files (as pandoc does)."""
     trees = [_parse_fragment(d.body) for d in documents]
+    if page_map is not None:
+        placed = [p for tree in trees for p in insert_page_breaks(tree, page_map)]
+        missing = [p.label for p in page_map.pages if p not in placed]
+        if missing:  # a section of the paged edition that this one does not have
+            raise ValueError(f"no place for print pages {', '.join(missing)}")
     ids = [tuple(e.get("id") for e in tree.iter() if e.get("id")) for tree in trees]
     home = {i: d.file_name for d, doc_ids in zip(documents, ids) for i in doc_ids}
     resolved = []

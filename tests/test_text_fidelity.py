@@ -11,9 +11,10 @@ import re
 import zipfile
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from lxml import etree
+
+from tests.pdftext import page_lines
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -87,18 +88,7 @@ def _drop(element) -> None:
 
 
 def pdf_text(path: Path, running: set[str]) -> str:
-    """Page text without the running head and folio that WeasyPrint appends to each page."""
-    document = pdfium.PdfDocument(path)
-    pages = []
-    try:
-        for index in range(len(document)):
-            lines = document[index].get_textpage().get_text_range().split("\r\n")
-            while lines and (lines[-1].isdigit() or lines[-1] in running):
-                lines.pop()
-            pages.append("\n".join(lines))
-    finally:
-        document.close()
-    return "\n".join(pages)
+    return "\n".join("\n".join(lines) for lines in page_lines(path, running))
 
 
 @pytest.fixture(scope="module")

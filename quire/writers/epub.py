@@ -7,8 +7,10 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from ..model import Book
-from ..render import NAV_TOC_DEPTH, TocEntry, XhtmlDocument, render_epub_documents, toc_entries
+from ..accessibility import AccessibilityClaims
+from ..model import Book, PageMap
+from ..render import (NAV_FILE, TOC_DEPTH, TocEntry, XhtmlDocument, render_epub_documents,
+                      toc_entries)
 from .epub_package import repackage
 
 STYLESHEET = "epub.css"
@@ -18,9 +20,14 @@ LANDMARKS = {"titlepage": "Title page", "chapter": "Start of content",
              "bibliography": "References"}
 
 
-def write_epub(book: Book, styles: Path) -> bytes:
-    """The ebook as EPUB bytes; nothing is written to disk here."""
-    documents = render_epub_documents(book, styles)
+def write_epub(book: Book, styles: Path, claims: AccessibilityClaims,
+               page_map: PageMap | None = None) -> bytes:
+    """The ebook as EPUB bytes; nothing is written to disk here.
+
+    ``page_map`` (from the paged edition ``claims.page_source`` names) puts that
+    edition's page numbers into the ebook.
+    """
+    documents = render_epub_documents(book, styles, page_map)
     meta = book.metadata
     package = epub.EpubBook()
     package.set_identifier(meta.identifier)
@@ -40,6 +47,7 @@ def write_epub(book: Book, styles: Path) -> bytes:
     package.add_metadata("DC", "description", meta.description)
     for subject in meta.subjects:
         package.add_metadata("DC", "subject", subject)
+    _add_accessibility(package, claims)
 
     css = epub.EpubItem(uid="stylesheet", file_name=STYLESHEET_HREF, media_type="text/css",
                         content=(styles / STYLESHEET).read_bytes())
@@ -56,25 +64,46 @@ def write_epub(book: Book, styles: Path) -> bytes:
                              lang=meta.language,
                              content=f"<html><head></head><body>{document.body}</body></html>")
         item.add_link(href=STYLESHEET_HREF, rel="stylesheet", type="text/css")
+        if document.file_name == NAV_FILE:
+            # Our own navigation document (contents, landmarks, page list) rather than
+            # ebooklib's EpubNav, whose page-list lists every element with an epub:type.
+            item.properties.append("nav")
         package.add_item(item)
         items[document.file_name] = item
 
     home = {i: d.file_name for d in documents for i in d.ids}
-    package.toc = _toc(toc_entries(book, NAV_TOC_DEPTH), home)
-    package.guide = _landmarks(documents)
+    package.toc = _toc(toc_entries(book, TOC_DEPTH), home)
+    package.guide = _guide(documents)
     package.add_item(epub.EpubNcx())
-    package.add_item(epub.EpubNav(title="Contents"))
-    package.spine = [items[d.file_name] for d in documents[:2]] + ["nav"] + \
-        [items[d.file_name] for d in documents[2:]]
+    package.spine = [items[d.file_name] for d in documents if d.file_name != NAV_FILE]
 
     out = io.BytesIO()
     # raise_exceptions: ebooklib otherwise swallows write errors and returns False.
-    # epub3_pages off: its automatic page-list lists every element with an epub:type.
     epub.write_epub(out, package, {
-        "raise_exceptions": True, "epub3_pages": False, "epub3_landmark": True,
-        "landmark_title": "Landmarks", "mtime": book.modified, "play_order": {"enabled": True},
+        "raise_exceptions": True, "mtime": book.modified, "play_order": {"enabled": True},
     })
     return repackage(out.getvalue(), meta.language, book.modified)
+
+
+def _add_accessibility(package: epub.EpubBook, claims: AccessibilityClaims) -> None:
+    """EPUB Accessibility 1.1 metadata (section 2): schema.org properties and the claim."""
+    def meta(prop: str, value: str) -> None:
+        package.add_metadata(None, "meta", value, {"property": prop})
+
+    for mode in claims.access_modes:
+        meta("schema:accessMode", mode)
+    for modes in claims.access_modes_sufficient:
+        meta("schema:accessModeSufficient", modes)
+    for feature in claims.features:
+        meta("schema:accessibilityFeature", feature)
+    for hazard in claims.hazards:
+        meta("schema:accessibilityHazard", hazard)
+    meta("schema:accessibilitySummary", claims.summary)
+    meta("dcterms:conformsTo", claims.conforms_to)
+    meta("a11y:certifiedBy", claims.certified_by)
+    if claims.page_source is not None:
+        meta("pageBreakSource", claims.page_source)  # where the page numbers come from
+        package.add_metadata("DC", "source", claims.page_source)
 
 
 def _toc(entries: tuple[TocEntry, ...], home: dict[str, str]) -> list:
@@ -87,8 +116,9 @@ def _toc(entries: tuple[TocEntry, ...], home: dict[str, str]) -> list:
     return toc
 
 
-def _landmarks(documents: tuple[XhtmlDocument, ...]) -> list[dict]:
-    guide = [{"type": "toc", "href": "nav.xhtml", "title": "Contents"}]
+def _guide(documents: tuple[XhtmlDocument, ...]) -> list[dict]:
+    """The EPUB 2 guide, for reading systems that predate the nav's landmarks."""
+    guide = [{"type": "toc", "href": "contents.xhtml", "title": "Contents"}]
     for kind, title in LANDMARKS.items():
         first = next((d for d in documents if d.epub_type == kind), None)
         if first is not None:

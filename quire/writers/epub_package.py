@@ -9,7 +9,6 @@ import zipfile
 from lxml import etree
 
 OPF_NS = "http://www.idpf.org/2007/opf"
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -19,8 +18,6 @@ def repackage(data: bytes, language: str, modified: dt.datetime) -> bytes:
     - ``<package>`` gets ``xml:lang`` (ebooklib leaves it out; Ace reports ``epub-lang``).
     - ``file-as`` loses the ``marc:relators`` scheme ebooklib gives it (that scheme is
       for ``role``).
-    - The landmarks nav is ``hidden``: reading systems use it, readers need not see it
-      (EPUB 3.3, 7.4.2 "The hidden attribute").
     - Every zip entry is dated ``modified`` instead of the time of the build, so that two
       builds with the same SOURCE_DATE_EPOCH are byte-identical.
     - ``mimetype`` stays the first entry, stored uncompressed (OCF 3.3, 4.3).
@@ -33,8 +30,6 @@ def repackage(data: bytes, language: str, modified: dt.datetime) -> bytes:
             content = source.read(info.filename)
             if info.filename.endswith(".opf"):
                 content = _fixed_package(content, language)
-            elif info.filename.endswith("/nav.xhtml"):
-                content = _hidden_landmarks(content)
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.external_attr = 0o644 << 16
             if info.filename == "mimetype":
@@ -51,12 +46,3 @@ def _fixed_package(opf: bytes, language: str) -> bytes:
     for meta in root.iterfind(f".//{{{OPF_NS}}}meta[@property='file-as']"):
         meta.attrib.pop("scheme", None)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def _hidden_landmarks(nav: bytes) -> bytes:
-    root = etree.fromstring(nav)
-    for element in root.iter("{http://www.w3.org/1999/xhtml}nav"):
-        if element.get(EPUB_TYPE) == "landmarks":
-            element.set("hidden", "hidden")
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8",
-                          doctype="<!DOCTYPE html>")

@@ -1,0 +1,70 @@
+"""What a book's accessibility metadata may claim, derived from what the book contains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Book, PageMap
+
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+#: Image types that can move, and so could flash (WCAG 2.3.1).
+MOVING_IMAGE_TYPES = {"image/gif", "image/webp"}
+
+
+@dataclass(frozen=True)
+class AccessibilityClaims:
+    """schema.org accessibility properties (EPUB Accessibility 1.1, section 2)."""
+
+    access_modes: tuple[str, ...]
+    access_modes_sufficient: tuple[str, ...]
+    features: tuple[str, ...]
+    hazards: tuple[str, ...]
+    summary: str
+    conforms_to: str
+    certified_by: str
+    page_source: str | None
+
+
+def accessibility_claims(book: Book, page_map: PageMap | None,
+                         page_source: str | None) -> AccessibilityClaims:
+    """Every claim follows from a fact the tests check on the built files."""
+    images = book.images
+    modes = ("textual", "visual") if images else ("textual",)
+    # Every image has alt text (the reader refuses one without), so text alone suffices.
+    sufficient = ("textual", "textual,visual") if images else ("textual",)
+    features = ["tableOfContents", "readingOrder", "structuralNavigation",
+                "displayTransformability", "ARIA"]
+    if images:
+        features.append("alternativeText")
+    if page_map is not None:
+        features += ["printPageNumbers", "pageNavigation"]
+    features = sorted(set(features))
+    moving = [i for i in images if i.media_type in MOVING_IMAGE_TYPES]
+    hazards = ("unknownFlashingHazard", "noMotionSimulationHazard", "noSoundHazard") \
+        if moving else ("none",)
+    return AccessibilityClaims(
+        access_modes=modes, access_modes_sufficient=sufficient, features=tuple(features),
+        hazards=hazards, summary=_summary(book, page_map, page_source, bool(moving)),
+        conforms_to=CONFORMANCE, certified_by=book.metadata.publisher,
+        page_source=page_source)
+
+
+def _summary(book: Book, page_map: PageMap | None, page_source: str | None,
+             moving: bool) -> str:
+    images = book.images
+    parts = [f"This publication meets {CONFORMANCE}, as checked when it was built."]
+    if images:
+        parts.append(f"It has {len(images)} image{'s' if len(images) > 1 else ''}, "
+                     "each with a text alternative, so it can be read entirely as text.")
+    else:
+        parts.append("It is text only: it has no images, audio or video.")
+    parts.append("A table of contents, headings for each chapter and section, and a "
+                 "logical reading order make it navigable by headings and by chapter.")
+    if page_map is not None:
+        parts.append(f"The page numbers of the print edition ({len(page_map.pages)} pages) "
+                     "are marked where each printed page begins, with a page list.")
+    parts.append("Text size, fonts and colours can be changed in the reading system: the "
+                 "stylesheet sets no fixed font or colour on the text.")
+    parts.append("It may contain moving images; their flashing has not been assessed."
+                 if moving else "It has no known hazards (no flashing, motion or sound).")
+    return " ".join(parts)
