@@ -1,5 +1,5 @@
 # make       virtualenv, dependencies, then every edition of manuscript/ into output/
-# make test  the same, then the validators on output/, then the test suite
+# make test  the same, then the validators (EPUBCheck, DAISY Ace) on output/, then the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 export SOURCE_DATE_EPOCH
 
-.PHONY: all build test system clean
+.PHONY: all build test system validators validators-system clean
 all: build
 
 # System libraries WeasyPrint needs (Pango, HarfBuzz subsetting): installed with apt-get
@@ -35,9 +35,46 @@ $(STAMP): pyproject.toml | system
 build: $(STAMP)
 	$(BIN)/python publish.py manuscript -o output
 
-test: build
+# DAISY Ace, the EPUB accessibility checker, for `make test` only (`make` never needs it).
+# Ace is a Node program that drives a headless Chromium: Chromium and Node come from Debian
+# (apt-get when we are root, otherwise a one-line message says what to install); Ace itself,
+# pinned, from npm into .tools/ace, where quire/validate.py looks for it. Puppeteer must not
+# download a browser of its own (only the PyPI, Debian and npm registries are reachable).
+# The stamp, named after the version, makes a second `make test` skip the install.
+ACE_VERSION := 1.4.6
+ACE_DIR     := .tools/ace
+ACE_STAMP   := $(ACE_DIR)/.installed-$(ACE_VERSION)
+# Ace runs this Chromium (the same variable, from the environment, tells quire/validate.py).
+QUIRE_CHROMIUM ?= /usr/bin/chromium
+
+# Checked on every `make test` (cheap); nodejs's own npm counts, Debian's npm only if missing.
+validators-system:
+	@missing=$$( [ -x "$(QUIRE_CHROMIUM)" ] || echo chromium; \
+	  command -v node >/dev/null || echo nodejs; command -v npm >/dev/null || echo npm); \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages: $$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null; \
+	  else \
+	    echo "missing system packages for DAISY Ace; run: sudo apt-get install $$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+# package.json is generated here, with the exact version (no range).
+$(ACE_STAMP): | validators-system
+	rm -rf $(ACE_DIR) && mkdir -p $(ACE_DIR)
+	printf '{"name": "quire-ace", "private": true, "dependencies": {"@daisy/ace-cli": "%s"}}\n' \
+	  $(ACE_VERSION) > $(ACE_DIR)/package.json
+	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+	  npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+validators: $(ACE_STAMP)
+
+test: build validators
 	$(BIN)/python -m tests.validators output/*.epub
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output $(VENV) .pytest_cache
+	rm -rf output $(VENV) .pytest_cache $(ACE_DIR)

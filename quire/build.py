@@ -10,6 +10,7 @@ from typing import Callable
 
 from . import __version__
 from .accessibility import accessibility_claims
+from .contrast import check_contrast
 from .errors import BookError
 from .manuscript import read_manuscript
 from .model import Book
@@ -72,6 +73,8 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
     """Build every edition; nothing in ``output`` changes unless all of them succeed."""
     start = time.perf_counter()
     book, warnings = read_manuscript(manuscript, modified)
+    for stylesheet in sorted(styles.glob("*.css")):
+        check_contrast(stylesheet)
     artifacts, made = [], {}
     for edition in EDITIONS:
         began = time.perf_counter()

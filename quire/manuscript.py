@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from .citations import CitationFormatter, CiteItem, find_clusters, read_references
@@ -12,6 +13,8 @@ from .metadata import FILE_NAME, read_book_toml
 from .model import Book, Chapter, Reference
 
 DEFAULT_BIBLIOGRAPHY = "references.json"
+NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)\n?((?: {4}.*\n?)*)", re.MULTILINE)
 
 
 def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookError]]:
@@ -98,7 +101,22 @@ def _read_chapter(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _check_notes(path: Path, text: str) -> None:
+    """Rule A004: a note reference takes its accessible label from its note."""
+    notes = {m[1]: (m[2] + m[3]).strip() for m in NOTE_DEFINITION.finditer(text)}
+    for match in NOTE_REFERENCE.finditer(text):
+        label = match[1]
+        line = text.count("\n", 0, match.start()) + 1
+        if label not in notes:
+            raise BookError("A004", f"note reference [^{label}] has no note", path, line,
+                            f"add the note on a line of its own: [^{label}]: text of the note")
+        if not notes[label]:
+            raise BookError("A004", f"note [^{label}] is empty, so its reference has no label",
+                            path, line, "write the note's text after the colon")
+
+
 def _chapter(path: Path, text: str, ids: BookIds) -> Chapter:
+    _check_notes(path, text)
     try:
         html, state = convert_chapter(text, ids)
     except SourceProblem as problem:

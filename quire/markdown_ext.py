@@ -9,12 +9,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown import Extension, Markdown
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .citations import CLUSTER_RE, parse_cluster
 from .model import Heading, Image
 
+#: Link texts that say nothing of where the link goes (WCAG 2.2 SC 2.4.4).
+VAGUE_LINK_TEXTS = {"click here", "here", "click", "link", "this link", "this", "more",
+                    "read more", "learn more", "go", "website", "this page", "page"}
+BARE_URL = re.compile(r"(?i)^(https?://|www\.|mailto:)\S+$|^[\w.-]+\.[a-z]{2,}(/\S*)?$")
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
@@ -95,17 +100,66 @@ class ChapterTreeprocessor(Treeprocessor):
         self.ids, self.state = ids, state
 
     def run(self, root):
+        renamed: dict[str, str] = {}
         for element in root.iter():
             if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
                 self._heading(element)
+            elif element.get("id", "").startswith(("fn:", "fnref")):
+                # Footnote ids are per chapter ("fn:1" in each): make them book-wide.
+                wanted = element.get("id").replace(":", "-")
+                renamed[element.get("id")] = self.ids.claim(wanted, explicit=False)
+                element.set("id", renamed[element.get("id")])
             elif element.get("id") is not None:
                 element.set("id", self.ids.claim(element.get("id"), explicit=True))
             if element.tag == "img":
                 self._image(element)
+        for element in root.iter("a"):
+            target = element.get("href", "")[1:]
+            if element.get("href", "").startswith("#") and target in renamed:
+                element.set("href", "#" + renamed[target])
+            self._link(element)
+        for element in root.iter("div"):
+            if element.get("class") == "footnote":
+                element.set("role", "doc-endnotes")
+                element.set("aria-label", "Notes")
         return None
+
+    def _link(self, element):
+        kind = element.get("class", "")
+        if kind == "footnote-ref":
+            number = "".join(element.itertext()).strip()
+            element.set("role", "doc-noteref")
+            element.set("aria-label", f"Note {number}")
+            return
+        if kind == "footnote-backref":
+            element.set("role", "doc-backlink")
+            element.set("aria-label", "Back to the text")
+            element.attrib.pop("title", None)
+            return
+        if element.get("role") == "doc-biblioref":
+            return
+        text = " ".join("".join(element.itertext()).split())
+        href = element.get("href", "")
+        problem = None
+        if not text and not element.findall(".//img[@alt]"):
+            problem = "has no text"
+        elif text.lower().strip(".!:") in VAGUE_LINK_TEXTS:
+            problem = f"text '{text}' does not say where it goes"
+        elif BARE_URL.match(text) or text == href:
+            problem = f"text '{text}' is a bare address"
+        if problem:
+            raise SourceProblem("A002", f"link to '{href}' {problem}",
+                                "describe the target: [what the reader will find](" + href + ")",
+                                href or text)
 
     def _heading(self, element):
         text = " ".join("".join(element.itertext()).split())
+        level = int(element.tag[1])
+        previous = self.state.headings[-1].level if self.state.headings else 0
+        if previous and level > previous + 1:
+            raise SourceProblem("A001", f"heading '{text}' skips from level {previous} to {level}",
+                                f"use {'#' * (previous + 1)} for it, or add the missing level",
+                                "#" * level + " " + text[:30])
         explicit = element.get("id")
         wanted = explicit or _slug(text)
         element.set("id", self.ids.claim(wanted, explicit=explicit is not None))
@@ -115,9 +169,14 @@ class ChapterTreeprocessor(Treeprocessor):
 
     def _image(self, element):
         src = element.get("src", "")
-        if not (element.get("alt") or "").strip():
+        if "decorative" in element.get("class", "").split():
+            # Said so explicitly: empty alt and no role in the accessibility tree.
+            element.set("alt", "")
+            element.set("role", "presentation")
+        elif not (element.get("alt") or "").strip():
             raise SourceProblem("M012", f"image '{src}' has no alt text",
-                                "describe the image: ![what it shows](" + src + ")", src)
+                                "describe the image: ![what it shows](" + src + "), or mark a "
+                                "purely decorative one: ![](" + src + "){.decorative}", src)
         parts = urlsplit(src)
         if parts.scheme or parts.netloc or src.startswith("/"):
             raise SourceProblem("M013", f"image '{src}' is not a file in the manuscript folder",
@@ -160,8 +219,9 @@ class BookExtension(Extension):
 def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
     """Markdown -> XHTML fragment, with the chapter's headings and images."""
     state = ChapterState()
-    md = Markdown(extensions=["attr_list", "tables", "sane_lists", BookExtension(ids, state)],
-                  output_format="xhtml")
+    notes = FootnoteExtension(BACKLINK_TEXT="↑", SUPERSCRIPT_TEXT="{}")
+    md = Markdown(extensions=["attr_list", "tables", "sane_lists", notes,
+                              BookExtension(ids, state)], output_format="xhtml")
     return md.convert(text), state
 
 

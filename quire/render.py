@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -85,8 +85,29 @@ def _context(book: Book) -> dict:
 
 def render_print_html(book: Book, styles: Path) -> str:
     """The whole book as one HTML document, for paged media."""
-    context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH)}
+    chapters = tuple(replace(c, html=_decorative_images_as_backgrounds(c.html))
+                     for c in book.chapters)
+    context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH), "chapters": chapters}
     return _environment(styles).get_template("print.html").render(context)
+
+
+def _decorative_images_as_backgrounds(html: str) -> str:
+    """Decorative images become backgrounds, which WeasyPrint marks as artifacts.
+
+    An ``img`` is always tagged as a Figure, which PDF/UA-1 requires to have /Alt
+    (Matterhorn 13-004); a decorative image must be an artifact instead (ISO 14289-1, 7.3).
+    """
+    if "decorative" not in html:
+        return html
+    tree = _parse_fragment(html)
+    for image in list(tree.iter(f"{{{XHTML_NS}}}img")):
+        if "decorative" in image.get("class", "").split():
+            ornament = etree.Element(f"{{{XHTML_NS}}}span", {
+                "class": "decorative-image",
+                "style": f"background-image: url('{image.get('src')}')"})
+            ornament.tail = image.tail
+            image.getparent().replace(image, ornament)
+    return "".join(etree.tostring(child, encoding="unicode") for child in tree)
 
 
 def render_epub_documents(book: Book, styles: Path,

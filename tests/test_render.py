@@ -116,10 +116,15 @@ def documents_by_name(book: Book) -> dict:
     return {d.file_name: d for d in render_epub_documents(book, STYLES)}
 
 
-def test_epub_documents_are_front_matter_chapters_and_references(cited_book):
+def test_epub_documents_are_front_matter_chapters_references_and_nav(cited_book):
     assert list(documents_by_name(cited_book)) == [
-        "titlepage.xhtml", "copyright.xhtml", "chapter-01.xhtml", "chapter-02.xhtml",
-        "references.xhtml"]
+        "titlepage.xhtml", "copyright.xhtml", "contents.xhtml", "chapter-01.xhtml",
+        "chapter-02.xhtml", "references.xhtml", "nav.xhtml"]
+
+
+def test_nav_links_resolve_to_the_files_of_their_targets(cited_book):
+    nav = documents_by_name(cited_book)["nav.xhtml"]
+    assert links(nav)["One"] == "chapter-01.xhtml#one"
 
 
 def test_epub_citation_link_points_into_the_references_file(cited_book):

