@@ -1,5 +1,7 @@
-# make       virtualenv, dependencies, then every edition of manuscript/ into output/
-# make test  the same, then the validators (EPUBCheck, DAISY Ace) on output/, then the test suite
+# make       virtualenv, dependencies and validators, then every edition of manuscript/ into
+#            output/; the build runs EPUBCheck and DAISY Ace on its EPUB and writes their
+#            verdicts into the accessibility report (a failing check fails the build)
+# make test  the same, then the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -32,22 +34,22 @@ $(STAMP): pyproject.toml | system
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+build: $(STAMP) validators
 	$(BIN)/python publish.py manuscript -o output
 
-# DAISY Ace, the EPUB accessibility checker, for `make test` only (`make` never needs it).
+# DAISY Ace, the EPUB accessibility checker, run by every build for its report.
 # Ace is a Node program that drives a headless Chromium: Chromium and Node come from Debian
 # (apt-get when we are root, otherwise a one-line message says what to install); Ace itself,
 # pinned, from npm into .tools/ace, where quire/validate.py looks for it. Puppeteer must not
 # download a browser of its own (only the PyPI, Debian and npm registries are reachable).
-# The stamp, named after the version, makes a second `make test` skip the install.
+# The stamp, named after the version, makes a second `make` skip the install.
 ACE_VERSION := 1.4.6
 ACE_DIR     := .tools/ace
 ACE_STAMP   := $(ACE_DIR)/.installed-$(ACE_VERSION)
 # Ace runs this Chromium (the same variable, from the environment, tells quire/validate.py).
 QUIRE_CHROMIUM ?= /usr/bin/chromium
 
-# Checked on every `make test` (cheap); nodejs's own npm counts, Debian's npm only if missing.
+# Checked on every `make` (cheap); nodejs's own npm counts, Debian's npm only if missing.
 validators-system:
 	@missing=$$( [ -x "$(QUIRE_CHROMIUM)" ] || echo chromium; \
 	  command -v node >/dev/null || echo nodejs; command -v npm >/dev/null || echo npm); \
@@ -72,8 +74,7 @@ $(ACE_STAMP): | validators-system
 
 validators: $(ACE_STAMP)
 
-test: build validators
-	$(BIN)/python -m tests.validators output/*.epub
+test: build
 	$(BIN)/python -m pytest
 
 clean:

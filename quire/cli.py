@@ -30,6 +30,9 @@ def parser() -> argparse.ArgumentParser:
                    help="folder the files are written to (default: output)")
     p.add_argument("--styles", type=Path, default=PROJECT / "styles",
                    help="folder with the templates, stylesheets and fonts (default: styles/)")
+    p.add_argument("--no-validate", action="store_true",
+                   help="skip EPUBCheck and Ace (quick drafts); the accessibility report "
+                        "then says they were not run")
     p.add_argument("--version", action="version", version=f"quire {__version__}")
     return p
 
@@ -38,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         modified = _build_time(os.environ.get("SOURCE_DATE_EPOCH"))
-        result = build(args.manuscript, args.output, args.styles, modified, _progress)
+        result = build(args.manuscript, args.output, args.styles, modified, _progress,
+                       run_validators=not args.no_validate)
     except BookError as error:
         _report(error, "error")
         return EXIT_BOOK_ERROR
@@ -49,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     for warning in result.warnings:
         _report(warning, "warning")
+    for check in result.checks:
+        if not check.tool.startswith("quire rule"):
+            verdict = "passed" if check.ran and check.passed else "NOT RUN" if not check.ran else "FAILED"
+            print(f"  {check.tool} {check.target}: {verdict} ({check.summary.rstrip('.')})")
     print(f"built {len(result.artifacts)} files, listed in {result.written[-1]}, "
           f"in {result.seconds:.2f} s")
     return EXIT_OK
@@ -67,7 +75,7 @@ def _build_time(epoch: str | None) -> dt.datetime:
 
 def _progress(artifact: Artifact) -> None:
     pages = f"{artifact.pages} pages" if artifact.pages is not None else ""
-    print(f"  {artifact.format:<5} {artifact.edition:<6} {artifact.name:<50} {pages:>9} "
+    print(f"  {artifact.format:<5} {artifact.edition:<20} {artifact.name:<66} {pages:>9} "
           f"{len(artifact.data) / 1024:7.0f} KiB {artifact.seconds:6.2f} s", flush=True)
 
 

@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .accessibility import AccessibilityClaims
 from .model import PageMap
 
 MANIFEST = "manifest.json"
@@ -26,6 +27,8 @@ class Artifact:
     pages: int | None = None
     #: Where each page begins, for a paged edition.
     page_map: PageMap | None = None
+    #: What the file claims of its accessibility, for an ebook.
+    claims: AccessibilityClaims | None = None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -187,3 +187,8 @@ def _resolve_links(documents: list[XhtmlDocument],
 def _parse_fragment(body: str) -> etree._Element:
     return etree.fromstring(
         f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{body}</div>')
+
+
+def render_template(styles: Path, name: str, context: dict) -> str:
+    """Any other template of styles/templates, with the same environment."""
+    return _environment(styles).get_template(name).render(context)

@@ -41,6 +41,16 @@ class Built:
         with zipfile.ZipFile(self.epub) as archive:
             return etree.fromstring(archive.read(name))
 
+    def checks(self) -> dict[str, dict]:
+        """The checks the build ran, from its accessibility report, by tool name."""
+        import json
+
+        (path,) = self.out.glob("*-accessibility.json")
+        report = json.loads(path.read_text(encoding="utf-8"))
+        return {check["tool"].split()[0] + (" " + check["tool"].split()[1]
+                if check["tool"].startswith("DAISY") else ""): check
+                for check in report["checks"]}
+
     def epub_names(self) -> list[str]:
         with zipfile.ZipFile(self.epub) as archive:
             return archive.namelist()

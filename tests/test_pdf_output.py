@@ -109,7 +109,7 @@ def test_manifest_lists_every_file_with_its_page_count_and_hash(guide):
 
     manifest = json.loads((guide.out / "manifest.json").read_text())
     files = {entry["format"]: entry for entry in manifest["files"]}
-    assert set(files) == {"pdf", "epub"}
+    assert set(files) == {"pdf", "epub", "html", "json"}
     with pikepdf.open(guide.pdf) as pdf:
         assert files["pdf"]["pages"] == len(pdf.pages)
     for entry in files.values():
