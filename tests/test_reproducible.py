@@ -27,7 +27,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert first == second
     # a progress line per output, with its time
     assert [line.split()[0] for line in stdout.splitlines()[:4]] == ["pdf", "epub", "html", "json"]
-    assert all(line.rstrip().endswith(" s") for line in stdout.splitlines())
+    assert all(line.rstrip().endswith(" s") for line in stdout.splitlines()[:4])
 
 
 def test_another_build_time_changes_the_files(tmp_path):
