@@ -1,4 +1,7 @@
-"""The PDF metadata WeasyPrint leaves out: XMP dc:language, subjects, publisher, rights."""
+"""The PDF metadata WeasyPrint leaves out: XMP dc:language, subjects, publisher, rights.
+
+The same pikepdf session also completes the structure for PDF/UA-1 (``pdf_structure``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import io
 import pikepdf
 
 from ..model import Book
+from .pdf_structure import complete_structure
 
 
 def complete_metadata(data: bytes, book: Book) -> bytes:
@@ -14,9 +18,11 @@ def complete_metadata(data: bytes, book: Book) -> bytes:
 
     WeasyPrint writes title, creators, description, keywords and pdfuaid:part; PDF/UA-1
     (ISO 14289-1, 7.2) also wants the natural language, which it leaves out of XMP.
+    The structure tree, artifacts, link descriptions and page labels are completed first.
     """
     meta = book.metadata
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        complete_structure(pdf, book)
         # set_pikepdf_as_editor=False keeps the dates of the build, not of this call.
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:language"] = [meta.language]
