@@ -68,3 +68,26 @@ def _summary(book: Book, page_map: PageMap | None, page_source: str | None,
     parts.append("It may contain moving images; their flashing has not been assessed."
                  if moving else "It has no known hazards (no flashing, motion or sound).")
     return " ".join(parts)
+
+
+def print_claims(book: Book) -> AccessibilityClaims:
+    """The same facts for the tagged PDF, in the terms that hold for a fixed layout.
+
+    A PDF has its print pages natively (page labels) and does not reflow, so it claims
+    ``taggedPDF`` and ``pageNavigation`` but not ``displayTransformability``.
+    """
+    images = book.images
+    features = ["tableOfContents", "readingOrder", "structuralNavigation", "taggedPDF",
+                "pageNavigation"] + (["alternativeText"] if images else [])
+    moving = [i for i in images if i.media_type in MOVING_IMAGE_TYPES]
+    summary = ("A tagged PDF (PDF/UA-1): headings, lists, tables and links are in its "
+               "structure tree, in reading order, with bookmarks and page labels matching the "
+               "printed page numbers. " + (f"Its {len(images)} image(s) have text alternatives."
+                                           if images else "It has no images."))
+    return AccessibilityClaims(
+        access_modes=("textual", "visual") if images else ("textual",),
+        access_modes_sufficient=("textual", "textual,visual") if images else ("textual",),
+        features=tuple(sorted(features)),
+        hazards=("unknownFlashingHazard",) if moving else ("none",),
+        summary=summary, conforms_to="PDF/UA-1 (ISO 14289-1)",
+        certified_by=book.metadata.publisher, page_source=None)

@@ -193,3 +193,29 @@ def test_no_heading_is_stranded_at_the_foot_of_a_page(guide, guide_pdf):
             lines.pop()  # the folio and running head WeasyPrint appends
         body = " ".join(" ".join(lines).split())
         assert not body.endswith(title), f"'{title}' ends page {page + 1}"
+
+
+def test_xmp_carries_the_accessibility_facts(any_book):
+    schema = "{http://schema.org/}"
+    with pikepdf.open(any_book.pdf) as pdf:
+        meta = pdf.open_metadata()
+        features = list(meta[f"{schema}accessibilityFeature"])
+        modes = list(meta[f"{schema}accessMode"])
+        has_figures = "/Figure" in {str(node.get("/S")) for node in _struct_nodes(pdf)}
+        assert "taggedPDF" in features and "displayTransformability" not in features
+        assert ("alternativeText" in features) == ("visual" in modes) == has_figures
+        assert "/PageLabels" in pdf.Root and "pageNavigation" in features
+        assert list(meta[f"{schema}accessibilityHazard"]) == ["none"]
+
+
+def _struct_nodes(pdf):
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            yield node
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)

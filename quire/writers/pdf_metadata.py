@@ -9,8 +9,11 @@ import io
 
 import pikepdf
 
+from ..accessibility import print_claims
 from ..model import Book
 from .pdf_structure import complete_structure
+
+SCHEMA_NS = "http://schema.org/"
 
 
 def complete_metadata(data: bytes, book: Book) -> bytes:
@@ -32,6 +35,14 @@ def complete_metadata(data: bytes, book: Book) -> bytes:
             xmp["dc:identifier"] = meta.identifier
             xmp["dc:date"] = [meta.date.isoformat()]
             xmp["dc:format"] = "application/pdf"
+            # The accessibility facts, in schema.org's terms (the EPUB's vocabulary);
+            # XMP has no accessibility terms of its own beyond pdfuaid:part.
+            claims = print_claims(book)
+            xmp[f"{{{SCHEMA_NS}}}accessMode"] = list(claims.access_modes)
+            xmp[f"{{{SCHEMA_NS}}}accessModeSufficient"] = list(claims.access_modes_sufficient)
+            xmp[f"{{{SCHEMA_NS}}}accessibilityFeature"] = list(claims.features)
+            xmp[f"{{{SCHEMA_NS}}}accessibilityHazard"] = list(claims.hazards)
+            xmp[f"{{{SCHEMA_NS}}}accessibilitySummary"] = claims.summary
         out = io.BytesIO()
         # deterministic_id: /ID from the content, so two builds are byte-identical.
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
