@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Book, PageMap
+from pathlib import Path
+
+from .model import Book, Image, PageMap
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+#: The generated cover image, which the EPUB carries besides the book's own images.
+COVER = Image(src="cover.jpg", path=Path("cover.jpg"), media_type="image/jpeg")
 #: Image types that can move, and so could flash (WCAG 2.3.1).
 MOVING_IMAGE_TYPES = {"image/gif", "image/webp"}
 
@@ -25,10 +29,10 @@ class AccessibilityClaims:
     page_source: str | None
 
 
-def accessibility_claims(book: Book, page_map: PageMap | None,
-                         page_source: str | None) -> AccessibilityClaims:
+def accessibility_claims(book: Book, page_map: PageMap | None, page_source: str | None,
+                         has_cover: bool = False) -> AccessibilityClaims:
     """Every claim follows from a fact the tests check on the built files."""
-    images = book.images
+    images = book.images + ((COVER,) if has_cover else ())
     modes = ("textual", "visual") if images else ("textual",)
     # Every image has alt text (the reader refuses one without), so text alone suffices.
     sufficient = ("textual", "textual,visual") if images else ("textual",)
@@ -44,18 +48,18 @@ def accessibility_claims(book: Book, page_map: PageMap | None,
         if moving else ("none",)
     return AccessibilityClaims(
         access_modes=modes, access_modes_sufficient=sufficient, features=tuple(features),
-        hazards=hazards, summary=_summary(book, page_map, page_source, bool(moving)),
+        hazards=hazards, summary=_summary(images, page_map, bool(moving)),
         conforms_to=CONFORMANCE, certified_by=book.metadata.publisher,
         page_source=page_source)
 
 
-def _summary(book: Book, page_map: PageMap | None, page_source: str | None,
-             moving: bool) -> str:
-    images = book.images
+def _summary(images: tuple[Image, ...], page_map: PageMap | None, moving: bool) -> str:
     parts = [f"This publication meets {CONFORMANCE}, as checked when it was built."]
     if images:
-        parts.append(f"It has {len(images)} image{'s' if len(images) > 1 else ''}, "
-                     "each with a text alternative, so it can be read entirely as text.")
+        cover = " (the cover among them)" if COVER in images else ""
+        parts.append(f"It has {len(images)} image{'s' if len(images) > 1 else ''}{cover}, "
+                     "each with a text alternative, so it can be read entirely as text. "
+                     "It has no audio or video.")
     else:
         parts.append("It is text only: it has no images, audio or video.")
     parts.append("A table of contents, headings for each chapter and section, and a "

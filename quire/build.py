@@ -9,57 +9,15 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .accessibility import accessibility_claims
-from .checks import epub_results, rule_results
+from .accessibility import print_claims
+from .checks import epub_results, pdf_results, rule_results
 from .contrast import check_contrast
 from .errors import BookError
 from .manuscript import read_manuscript
 from .model import Book
 from .output import Artifact, publish
 from .report import CheckResult, page_links, report_data, report_html, report_json
-from .writers.epub import write_epub
-from .writers.pdf import write_pdf
-
-
-@dataclass(frozen=True)
-class Edition:
-    """A named output of the book: one writer, one file."""
-
-    name: str
-    format: str
-    suffix: str
-    #: Makes the edition from the book and the editions made before it.
-    write: Callable[[Book, Path, dict[str, Artifact]], Artifact]
-
-
-def _pdf(book: Book, styles: Path, made: dict[str, Artifact]) -> Artifact:
-    result = write_pdf(book, styles, "print")
-    if result.warnings:
-        # WeasyPrint only logs what it could not do (a missing glyph, a refused file):
-        # for a print file each of those is a defect, so the build stops.
-        raise BookError("B002", f"the PDF renderer reported: {result.warnings[0]}", None, None,
-                        f"{len(result.warnings)} problem(s) in all; fix the first and build again")
-    return Artifact(f"{book.metadata.slug}.pdf", "pdf", "print", result.data, 0.0, result.pages,
-                    result.page_map)
-
-
-def _epub(book: Book, styles: Path, made: dict[str, Artifact]) -> Artifact:
-    # The print edition's pages, so that "turn to page 12" works in the ebook too.
-    source = made["print"]
-    claims = accessibility_claims(book, source.page_map, _page_source(book, source))
-    data = write_epub(book, styles, claims, source.page_map)
-    return Artifact(f"{book.metadata.slug}.epub", "epub", "ebook", data, 0.0, claims=claims)
-
-
-def _page_source(book: Book, source: Artifact) -> str:
-    return f"{book.metadata.identifier} (print edition, {source.name})"
-
-
-#: Every edition a build makes, in order. A new format is one writer and one line here.
-EDITIONS = (
-    Edition("print", "pdf", ".pdf", _pdf),
-    Edition("ebook", "epub", ".epub", _epub),
-)
+from .editions import EDITIONS
 
 
 def _run_checks(artifacts: list[Artifact], files: int,
@@ -67,7 +25,9 @@ def _run_checks(artifacts: list[Artifact], files: int,
     """Run every check on the made files; fail the build on any that fails."""
     checks = rule_results(files)
     for artifact in artifacts:
-        if artifact.format == "epub":
+        if artifact.format == "pdf":
+            checks += pdf_results(artifact)
+        elif artifact.format == "epub":
             checks += epub_results(artifact, run_validators)
     failed = [check for check in checks if check.ran and not check.passed]
     if failed:
@@ -79,9 +39,10 @@ def _run_checks(artifacts: list[Artifact], files: int,
 
 def _accessibility_report(book: Book, styles: Path, artifacts: list[Artifact],
                           checks: tuple[CheckResult, ...]) -> tuple[Artifact, Artifact]:
-    (ebook,) = [a for a in artifacts if a.format == "epub"]
-    data = report_data(book, ebook.claims, checks, page_links(ebook.data),
-                       {a.edition: a.name for a in artifacts})
+    ebook = next((a for a in artifacts if a.format == "epub"), None)
+    data = report_data(book, ebook.claims if ebook else print_claims(book), checks,
+                       page_links(ebook.data) if ebook else (),
+                       {a.name: a.edition for a in artifacts})
     name = f"{book.metadata.slug}-accessibility"
     return (Artifact(f"{name}.html", "html", "accessibility-report", report_html(data, styles), 0),
             Artifact(f"{name}.json", "json", "accessibility-report", report_json(data), 0))
@@ -110,13 +71,17 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
         check_contrast(stylesheet)
     artifacts, made = [], {}
     for edition in EDITIONS:
+        if edition.name not in book.production.editions:
+            continue
         began = time.perf_counter()
-        artifact = replace(edition.write(book, styles, made),
-                           seconds=time.perf_counter() - began)
-        artifacts.append(artifact)
-        made[edition.name] = artifact
-        if on_artifact is not None:
-            on_artifact(artifact)
+        files = edition.make(book, styles, made)
+        seconds = (time.perf_counter() - began) / len(files)  # a share each, for handouts
+        for artifact in files:
+            artifact = replace(artifact, seconds=seconds)
+            artifacts.append(artifact)
+            made[artifact.name] = artifact
+            if on_artifact is not None:
+                on_artifact(artifact)
     began = time.perf_counter()
     checks = _run_checks(artifacts, len(book.chapters) + len(stylesheets), run_validators)
     reports = _accessibility_report(book, styles, artifacts, checks)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import validate
 from .output import Artifact
+from .pdf_checks import check_pdf, claims_pdf_ua
 from .report import CheckResult
 from .rules import RULES
 
@@ -17,6 +18,16 @@ def rule_results(book_files: int) -> tuple[CheckResult, ...]:
     return tuple(CheckResult(f"quire rule {rule.code}: {rule.title}", "manuscript and styles",
                              True, True, f"No problem in {book_files} files ({rule.basis}).")
                  for rule in RULES)
+
+
+def pdf_results(artifact: Artifact) -> tuple[CheckResult, ...]:
+    """The machine checks of PDF/UA-1 (Matterhorn Protocol), one result per checkpoint.
+
+    None for a PDF that does not claim PDF/UA, such as a PDF/X print-on-demand interior.
+    """
+    if not claims_pdf_ua(artifact.data):
+        return ()
+    return check_pdf(artifact.data, artifact.name)
 
 
 def epub_results(artifact: Artifact, run_validators: bool) -> tuple[CheckResult, ...]:

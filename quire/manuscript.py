@@ -9,7 +9,7 @@ from pathlib import Path
 from .citations import CitationFormatter, CiteItem, find_clusters, read_references
 from .errors import BookError, line_of
 from .markdown_ext import BookIds, SourceProblem, convert_chapter
-from .metadata import FILE_NAME, read_book_toml
+from .metadata import FILE_NAME, read_book_toml, read_production
 from .model import Book, Chapter, Reference
 
 DEFAULT_BIBLIOGRAPHY = "references.json"
@@ -64,7 +64,7 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
                 bib_path, line_of(bib_text, f'"{entry["id"]}"') or 1,
                 f"cite it with [@{entry['id']}] or remove it"))
     book = Book(metadata=metadata, chapters=tuple(chapters), references=tuple(references),
-                root=root, modified=modified)
+                root=root, modified=modified, production=read_production(table, root))
     return book, warnings
 
 

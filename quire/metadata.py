@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BookError
-from .model import Creator, Metadata
+from .model import EDITION_NAMES, Creator, Metadata, Production
 
 FILE_NAME = "book.toml"
 
@@ -40,7 +40,12 @@ KEYS: dict[str, Key] = {
     "chapters": Key(list, False, "Chapter files in reading order; default: every *.md, sorted."),
     "bibliography": Key(str, False, "CSL-JSON file of references; default references.json if present."),
     "slug": Key(str, False, "Base name of the output files; default: from the title."),
+    "url": Key(str, False, "Where the book can be had, printed on handouts; default: the identifier."),
+    "editions": Key(list, False, "Editions to make; default: all of " + ", ".join(EDITION_NAMES) + "."),
+    "cover": Key(bool, False, "Generate a typographic cover (default true)."),
+    "print_on_demand": Key(dict, False, "Table: bleed (true/false), paper_thickness (inches per leaf)."),
 }
+POD_KEYS = {"bleed": bool, "paper_thickness": float}
 
 CREATOR_KEYS = {"name", "role", "file_as"}
 
@@ -108,7 +113,36 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
         subjects=tuple(s.strip() for s in subjects),
         creators=_creators(table["creators"], text, path),
         slug=table.get("slug") or _slug(table["title"]),
+        url=table.get("url"),
     )
+
+
+def read_production(table: dict[str, Any], root: Path) -> Production:
+    """The editions and print settings of book.toml (all optional)."""
+    path = root / FILE_NAME
+    text = _read_text(path)
+    editions = table.get("editions", list(EDITION_NAMES))
+    for name in editions:
+        if name not in EDITION_NAMES:
+            close = difflib.get_close_matches(str(name), EDITION_NAMES, n=1)
+            raise BookError("M003", f"unknown edition '{name}'", path, _key_line(text, "editions"),
+                            f"did you mean '{close[0]}'?" if close else
+                            "editions are: " + ", ".join(EDITION_NAMES))
+    pod = table.get("print_on_demand", {})
+    for key, value in pod.items():
+        if key not in POD_KEYS:
+            raise BookError("M003", f"unknown print_on_demand key '{key}'", path,
+                            _key_line(text, key), "print_on_demand has bleed and paper_thickness")
+        if not isinstance(value, POD_KEYS[key]) or isinstance(value, bool) != (POD_KEYS[key] is bool):
+            raise BookError("M004", f"'{key}' must be {'true or false' if POD_KEYS[key] is bool else 'a number of inches'}",
+                            path, _key_line(text, key), KEYS["print_on_demand"].doc)
+    if not 0.001 <= pod.get("paper_thickness", 0.002252) <= 0.01:
+        raise BookError("M004", "paper_thickness must be between 0.001 and 0.01 inches", path,
+                        _key_line(text, "paper_thickness"), "KDP white paper is 0.002252 in a leaf")
+    # Made in the order of EDITION_NAMES, whatever the order in book.toml.
+    return Production(editions=tuple(n for n in EDITION_NAMES if n in editions),
+                      cover=table.get("cover", True), bleed=pod.get("bleed", True),
+                      paper_thickness=float(pod.get("paper_thickness", 0.002252)))
 
 
 def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:
@@ -156,7 +190,8 @@ def _key_line(text: str, key: str, start: int = 0) -> int:
 
 
 def _type_name(kind: type | tuple[type, ...]) -> str:
-    return {str: "a string", list: "a list", dt.date: "a date (YYYY-MM-DD, unquoted)"}.get(kind, str(kind))
+    return {str: "a string", list: "a list", dt.date: "a date (YYYY-MM-DD, unquoted)",
+            bool: "true or false", dict: "a table"}.get(kind, str(kind))
 
 
 def _isbn13_ok(isbn: str) -> bool:

@@ -31,6 +31,8 @@ class Metadata:
     creators: tuple[Creator, ...]
     #: Base name of the output files.
     slug: str
+    #: Where the book can be had (printed on handouts); the identifier when not given.
+    url: str | None = None
 
     @property
     def full_title(self) -> str:
@@ -89,6 +91,24 @@ class Reference:
         return f"ref-{self.key}"
 
 
+#: Every edition a build can make, in the order they are made.
+EDITION_NAMES = ("trade", "a4", "letter", "large-print", "handouts", "print-on-demand",
+                 "ebook")
+
+
+@dataclass(frozen=True)
+class Production:
+    """Which editions to make, and how the printed ones are produced."""
+
+    editions: tuple[str, ...] = EDITION_NAMES
+    #: A typographic cover, generated from the metadata.
+    cover: bool = True
+    #: The print-on-demand files extend 0.125 in beyond the trim.
+    bleed: bool = True
+    #: Thickness of one leaf of paper, in inches (KDP white paper: 0.002252).
+    paper_thickness: float = 0.002252
+
+
 @dataclass(frozen=True)
 class Book:
     metadata: Metadata
@@ -98,6 +118,7 @@ class Book:
     root: Path
     #: When this edition was built (``SOURCE_DATE_EPOCH`` when set), UTC.
     modified: dt.datetime
+    production: Production = Production()
 
     @property
     def images(self) -> tuple[Image, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -83,12 +84,24 @@ def _context(book: Book) -> dict:
     }
 
 
-def render_print_html(book: Book, styles: Path) -> str:
-    """The whole book as one HTML document, for paged media."""
+@functools.lru_cache(maxsize=4)
+def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
+    """The whole book as one HTML document, for paged media; the cover first if asked."""
     chapters = tuple(replace(c, html=_decorative_images_as_backgrounds(c.html))
                      for c in book.chapters)
-    context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH), "chapters": chapters}
+    context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH), "chapters": chapters,
+                                "cover": cover}
     return _environment(styles).get_template("print.html").render(context)
+
+
+def render_handout_html(book: Book, styles: Path, number: int) -> str:
+    """One chapter as a standalone document, with the references it cites."""
+    chapter = book.chapters[number - 1]
+    chapter = replace(chapter, html=_decorative_images_as_backgrounds(chapter.html))
+    cited = [r for r in book.references if any(f'id="{c}"' in chapter.html for c in r.cited_by)]
+    context = _context(book) | {"chapter": chapter, "section": f"chapter-{number:02d}",
+                                "references": cited}
+    return _environment(styles).get_template("handout.html").render(context)
 
 
 def _decorative_images_as_backgrounds(html: str) -> str:
@@ -110,8 +123,8 @@ def _decorative_images_as_backgrounds(html: str) -> str:
     return "".join(etree.tostring(child, encoding="unicode") for child in tree)
 
 
-def render_epub_documents(book: Book, styles: Path,
-                          page_map: PageMap | None = None) -> tuple[XhtmlDocument, ...]:
+def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = None,
+                          cover: bool = False) -> tuple[XhtmlDocument, ...]:
     """Front matter, navigation, chapters and references as XHTML bodies, links resolved.
 
     With a ``page_map``, each page of that paged edition gets a page-break marker where
@@ -120,6 +133,10 @@ def render_epub_documents(book: Book, styles: Path,
     env = _environment(styles)
     context = _context(book)
     documents = [
+        XhtmlDocument("cover.xhtml", "Cover", env.get_template("cover-epub.html")
+                      .render(context | {"cover_file": COVER_FILE}), "cover"),
+    ] if cover else []
+    documents += [
         XhtmlDocument("titlepage.xhtml", "Title page", env.get_template("titlepage.html")
                       .render(context), "titlepage"),
         XhtmlDocument("copyright.xhtml", "Copyright", env.get_template("copyright.html")
@@ -148,6 +165,7 @@ def render_epub_documents(book: Book, styles: Path,
 
 
 NAV_FILE = "nav.xhtml"
+COVER_FILE = "cover.jpg"
 
 
 def _landmarks(book: Book, documents: list[XhtmlDocument]) -> list[dict]:
@@ -187,6 +205,11 @@ def _resolve_links(documents: list[XhtmlDocument],
 def _parse_fragment(body: str) -> etree._Element:
     return etree.fromstring(
         f'<div xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{body}</div>')
+
+
+def template_context(book: Book) -> dict:
+    """What every template may use: the metadata, chapters, references and dates."""
+    return _context(book)
 
 
 def render_template(styles: Path, name: str, context: dict) -> str:

@@ -31,7 +31,15 @@ class Built:
 
     @property
     def pdf(self) -> Path:
-        return self.file(".pdf")
+        """The trade edition: the accessible PDF whose pages the ebook carries."""
+        return self.edition("trade")
+
+    def edition(self, name: str) -> Path:
+        (path,) = [self.out / a.name for a in self.result.artifacts if a.edition == name]
+        return path
+
+    def editions(self, name: str) -> list[Path]:
+        return [self.out / a.name for a in self.result.artifacts if a.edition == name]
 
     @property
     def epub(self) -> Path:

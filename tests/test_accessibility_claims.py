@@ -51,9 +51,11 @@ def test_alternative_text_claimed_exactly_when_there_are_images_all_described(an
     assert ("alternativeText" in features) == described
 
 
-def test_guide_is_text_only_and_says_so(guide):
-    assert _meta(guide, "schema:accessMode") == ["textual"]
-    assert "text only" in _meta(guide, "schema:accessibilitySummary")[0]
+def test_guide_has_one_image_its_cover_and_says_so(guide):
+    (image,) = _images(guide)
+    assert image.get("src") == "cover.jpg" and image.get("alt").startswith("Cover: ")
+    assert _meta(guide, "schema:accessMode") == ["textual", "visual"]
+    assert "1 image (the cover among them)" in _meta(guide, "schema:accessibilitySummary")[0]
 
 
 def test_print_page_numbers_claimed_with_a_page_list_that_resolves(any_book):
@@ -126,4 +128,4 @@ def test_summary_is_written_from_the_facts(request, book_name):
         "//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
     assert f"({len(pages)} pages)" in summary
     images = len(_images(book))
-    assert (f"It has {images} image" in summary) if images else ("text only" in summary)
+    assert f"It has {images} image" in summary

@@ -29,6 +29,7 @@ date = 2025-11-21
 rights = "© 2025 Test Press. All rights reserved."
 description = "A small book that exercises every part of the build."
 subjects = ["Testing", "Publishing"]
+editions = ["trade", "ebook"]
 
 [[creators]]
 name = "A. Tester"
@@ -113,8 +114,8 @@ def built(good_manuscript, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     assert result.stderr == ""
     before = hashes(out)
     assert sorted(before) == ["manifest.json", "small-test-book-accessibility.html",
-                              "small-test-book-accessibility.json", "small-test-book.epub",
-                              "small-test-book.pdf"]
+                              "small-test-book-accessibility.json", "small-test-book-cover.jpg",
+                              "small-test-book.epub", "small-test-book.pdf"]
     return out, before
 
 

@@ -84,7 +84,12 @@ def test_each_marker_stands_where_its_printed_page_begins(any_book, print_pages)
     assert len(following) == len(print_pages)
     for number, lines in enumerate(print_pages, start=1):
         words = " ".join(lines).split()
-        assert words, f"page {number} has text"
+        if not words:
+            # A page left blank (a chapter opens on a right-hand page): nothing of the
+            # book stands between its marker and the next one.
+            assert letters(following[str(number)])[:100] == \
+                letters(following[str(number + 1)])[:100], number
+            continue
         start = letters(" ".join(words[:6]))
         after = letters(following[str(number)])
         # A page can begin inside a word hyphenated across pages: the marker then stands

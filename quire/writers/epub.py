@@ -9,25 +9,25 @@ from ebooklib import epub
 
 from ..accessibility import AccessibilityClaims
 from ..model import Book, PageMap
-from ..render import (NAV_FILE, TOC_DEPTH, TocEntry, XhtmlDocument, render_epub_documents,
+from ..render import (COVER_FILE, NAV_FILE, TOC_DEPTH, TocEntry, XhtmlDocument, render_epub_documents,
                       toc_entries)
 from .epub_package import repackage
 
 STYLESHEET = "epub.css"
 STYLESHEET_HREF = "styles/epub.css"
 #: EPUB landmark of each kind of document (EPUB 3 Structural Semantics Vocabulary).
-LANDMARKS = {"titlepage": "Title page", "chapter": "Start of content",
+LANDMARKS = {"cover": "Cover", "titlepage": "Title page", "chapter": "Start of content",
              "bibliography": "References"}
 
 
 def write_epub(book: Book, styles: Path, claims: AccessibilityClaims,
-               page_map: PageMap | None = None) -> bytes:
+               page_map: PageMap | None = None, cover: bytes | None = None) -> bytes:
     """The ebook as EPUB bytes; nothing is written to disk here.
 
     ``page_map`` (from the paged edition ``claims.page_source`` names) puts that
     edition's page numbers into the ebook.
     """
-    documents = render_epub_documents(book, styles, page_map)
+    documents = render_epub_documents(book, styles, page_map, cover=cover is not None)
     meta = book.metadata
     package = epub.EpubBook()
     package.set_identifier(meta.identifier)
@@ -56,6 +56,13 @@ def write_epub(book: Book, styles: Path, claims: AccessibilityClaims,
         package.add_item(epub.EpubItem(uid=f"image-{number}", file_name=image.src,
                                        media_type=image.media_type,
                                        content=image.path.read_bytes()))
+
+    if cover is not None:
+        image = epub.EpubItem(uid="cover-image", file_name=COVER_FILE, media_type="image/jpeg",
+                              content=cover)
+        image.properties = ["cover-image"]  # ebooklib writes an item's properties as given
+        package.add_item(image)
+        package.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
     items = {}
     for document in documents:

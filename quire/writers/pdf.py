@@ -13,20 +13,49 @@ from ..model import Book, PageMap, PageStart
 from ..render import render_print_html
 from .pdf_metadata import complete_metadata
 
-STYLESHEETS = ("fonts.css", "print.css")
+#: Every PDF edition's stylesheets begin with these; the edition's own follow.
+BASE_STYLESHEETS = ("fonts.css", "print.css", "cover.css")
+TAGGED = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class PdfStyle:
+    """How one PDF edition looks and what kind of file it is."""
+
+    #: The edition's stylesheets in styles/, after BASE_STYLESHEETS.
+    stylesheets: tuple[str, ...]
+    #: CSS the build computes for this book (the gutter of a trade edition …).
+    css: str = ""
+    #: "pdf/ua-1" (tagged, accessible) or a print variant such as "pdf/x-4".
+    variant: str = TAGGED
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A laid-out edition, not yet a file: its page count decides some settings."""
+
+    html: object
+    document: object
+    warnings: tuple[str, ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
 
 
 @dataclass(frozen=True)
 class PdfResult:
     data: bytes
     pages: int
-    #: Where each page begins, from WeasyPrint's own layout of this edition.
-    page_map: PageMap
+    #: Where each page begins, from WeasyPrint's own layout (when asked for).
+    page_map: PageMap | None
     #: What WeasyPrint logged: a resource it could not load, a CSS rule it ignored …
     warnings: tuple[str, ...]
 
 
 class _Collect(logging.Handler):
+    """WeasyPrint's warnings and errors while it works: each is a defect of the file."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -34,38 +63,69 @@ class _Collect(logging.Handler):
     def emit(self, record):
         self.messages.append(record.getMessage())
 
+    def __enter__(self):
+        logging.getLogger("weasyprint").addHandler(self)
+        return self
 
-def write_pdf(book: Book, styles: Path, edition: str = "print") -> PdfResult:
-    """The print edition as PDF bytes; nothing is written to disk here."""
+    def __exit__(self, *exc):
+        logging.getLogger("weasyprint").removeHandler(self)
+
+
+def lay_out(book: Book, styles: Path, html_text: str, style: PdfStyle) -> Layout:
+    """WeasyPrint's layout of ``html_text`` with the edition's stylesheets."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = ConfinedFetcher({"manuscript": book.root, "styles": styles})
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
+    with _Collect() as collect:
         fonts = FontConfiguration()
         stylesheets = [CSS(url=fetcher.base_url("styles") + name, url_fetcher=fetcher,
-                           font_config=fonts) for name in STYLESHEETS]
-        html = HTML(string=render_print_html(book, styles),
-                    base_url=fetcher.base_url("manuscript"), url_fetcher=fetcher)
+                           font_config=fonts)
+                       for name in BASE_STYLESHEETS + style.stylesheets]
+        if style.css:
+            stylesheets.append(CSS(string=style.css, font_config=fonts))
+        html = HTML(string=html_text, base_url=fetcher.base_url("manuscript"),
+                    url_fetcher=fetcher)
         document = html.render(stylesheets=stylesheets, font_config=fonts)
-        page_map = _page_map(html, document, edition)
-        data = document.write_pdf(
-            pdf_variant="pdf/ua-1",
+    return Layout(html, document, tuple(collect.messages))
+
+
+def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
+              finish=None, map_pages: bool = False) -> PdfResult:
+    """The laid-out edition as PDF bytes; nothing is written to disk here.
+
+    A tagged edition gets its structure and metadata completed (``complete_metadata``);
+    another variant is passed to ``finish`` (bytes -> bytes) instead.
+    """
+    with _Collect() as collect:
+        data = layout.document.write_pdf(
+            pdf_variant=style.variant or None,
             # A stable /ID: the same book gives the same file (reproducible builds).
-            pdf_identifier=hashlib.md5(book.metadata.identifier.encode()).hexdigest().encode(),
+            pdf_identifier=hashlib.md5(
+                f"{book.metadata.identifier} {edition}".encode()).hexdigest().encode(),
         )
-    finally:
-        logger.removeHandler(collect)
     try:
-        data = complete_metadata(data, book)
+        data = complete_metadata(data, book) if style.variant == TAGGED else finish(data)
+    except BookError:
+        raise
     except Exception as error:  # pikepdf raises many types; any one means a broken PDF
-        raise BookError("B001", f"could not finish the PDF's metadata: {error}", None, None,
-                        "report this as a bug with the manuscript attached") from error
-    return PdfResult(data=data, pages=len(document.pages), page_map=page_map,
-                     warnings=tuple(collect.messages))
+        raise BookError("B001", f"could not finish the PDF of the {edition} edition: {error}",
+                        None, None, "report this as a bug with the manuscript attached") from error
+    pages = layout.pages if finish is None else _page_count(data)
+    return PdfResult(data=data, pages=pages,
+                     page_map=_page_map(layout.html, layout.document, edition) if map_pages
+                     else None,
+                     warnings=layout.warnings + tuple(collect.messages))
+
+
+def _page_count(data: bytes) -> int:
+    """Pages of a finished file (finishing may add one)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def _page_map(html, document, edition: str) -> PageMap:

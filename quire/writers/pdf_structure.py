@@ -69,6 +69,7 @@ def complete_structure(pdf: pikepdf.Pdf, book: Book) -> None:
         return
     tagged = _TaggedPdf(pdf)
     tagged.merge_nested_links()
+    tagged.wrap_list_item_bodies()
     folios = tagged.mark_margin_boxes_as_pagination()
     tagged.mark_leaders_as_layout()
     tagged.describe_links(book)
@@ -340,6 +341,30 @@ class _TaggedPdf:
                         kid.element.P = node.element
                 node.element.K = pikepdf.Array([self._raw(node, kind, kid) for kind, kid in kids])
                 changed = True
+        if changed:
+            self.read_tree()
+
+    def wrap_list_item_bodies(self) -> None:
+        """An LI holds Lbl and LBody only (ISO 32000-1 Table 336); WeasyPrint puts the blocks
+        of ``<li><p>…</p></li>`` (the notes) straight into the LI: they go into an LBody."""
+        changed = False
+        for node in self.of_type("LI"):
+            loose = [(kind, kid) for kind, kid in node.kids
+                     if not (kind == "node" and kid.type in ("Lbl", "LBody"))]
+            if not loose:
+                continue
+            body = self.pdf.make_indirect(pikepdf.Dictionary(
+                Type=Name.StructElem, S=Name.LBody, P=node.element,
+                K=pikepdf.Array([self._raw(node, kind, kid) for kind, kid in loose])))
+            if node.page is not None:
+                body.Pg = self.pages[node.page].obj
+            for kind, kid in loose:
+                if kind == "node":
+                    kid.element.P = body
+            node.element.K = pikepdf.Array(
+                [self._raw(node, kind, kid) for kind, kid in node.kids
+                 if (kind, kid) not in loose] + [body])
+            changed = True
         if changed:
             self.read_tree()
 
