@@ -53,10 +53,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
     for warning in result.warnings:
         _report(warning, "warning")
+    matterhorn: dict[str, int] = {}
     for check in result.checks:
-        if not check.tool.startswith("quire rule"):
+        if check.target.endswith(".pdf"):  # one line per file, not per checkpoint
+            matterhorn[check.target] = matterhorn.get(check.target, 0) + 1
+        elif not check.tool.startswith("quire rule"):
             verdict = "passed" if check.ran and check.passed else "NOT RUN" if not check.ran else "FAILED"
             print(f"  {check.tool} {check.target}: {verdict} ({check.summary.rstrip('.')})")
+    for target, count in matterhorn.items():
+        print(f"  PDF/UA-1 (Matterhorn) {target}: passed ({count} checkpoints)")
     print(f"built {len(result.artifacts)} files, listed in {result.written[-1]}, "
           f"in {result.seconds:.2f} s")
     return EXIT_OK

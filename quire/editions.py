@@ -21,6 +21,10 @@ KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 #: The trade page's outside margin; the inside margin is this plus the gutter.
 TRADE_OUTSIDE = 0.625
 BLEED = 0.125
+#: Plain PDF, not PDF/X: WeasyPrint 70 writes PDF/X's required OutputIntent only from a
+#: CMYK ICC profile given with @color-profile, and no freely licensed printer profile is to
+#: be had from the registries this project uses. KDP and IngramSpark accept plain PDF.
+PRINT_VARIANT = ""
 
 
 def gutter(pages: int) -> float:
@@ -100,11 +104,11 @@ def make_handouts(book: Book, styles: Path, made: dict[str, Artifact]) -> list[A
 
 
 def make_print_on_demand(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Artifact]:
-    """The trade interior as a print file: PDF/X-4, no links or bookmarks, even pages."""
+    """The trade interior as a print file: no links or bookmarks, even pages, bleed."""
     bleed = book.production.bleed
     stylesheets = ("trade.css", "print-on-demand.css") + (("bleed.css",) if bleed else ())
     layout, style = _mirrored(book, styles, render_print_html(book, styles), stylesheets,
-                              variant="pdf/x-4")
+                              variant=PRINT_VARIANT)
     result = write_pdf(book, layout, style, "print-on-demand",
                        finish=lambda data: finish_print_file(data, book, bleed))
     interior = _artifact(f"{book.metadata.slug}-print-on-demand-interior.pdf",

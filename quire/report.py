@@ -64,8 +64,7 @@ def report_data(book: Book, claims: AccessibilityClaims, checks: tuple[CheckResu
             "schema:accessibilityFeature": list(claims.features),
             "schema:accessibilityHazard": list(claims.hazards),
             "schema:accessibilitySummary": claims.summary,
-            "pageBreakSource": claims.page_source,
-        },
+        } | ({"pageBreakSource": claims.page_source} if claims.page_source else {}),
         "checks": [asdict(check) for check in checks],
         "page_mapping": [asdict(page) for page in pages],
     }

@@ -54,5 +54,5 @@ def wrap_layout(book: Book, styles: Path, interior_pages: int) -> tuple[Layout, 
            f".wrap-spine {{ width: {spine:.4f}in; }}\n")
     context = template_context(book) | {"spine_text": spine >= SPINE_TEXT_MINIMUM}
     html = render_template(styles, "cover-wrap.html", context)
-    style = PdfStyle(("cover.css", "cover-wrap.css"), css, variant="pdf/x-4")
+    style = PdfStyle(("cover.css", "cover-wrap.css"), css, variant="")  # see PRINT_VARIANT
     return lay_out(book, styles, html, style), style, spine

@@ -26,7 +26,7 @@ class PdfStyle:
     stylesheets: tuple[str, ...]
     #: CSS the build computes for this book (the gutter of a trade edition …).
     css: str = ""
-    #: "pdf/ua-1" (tagged, accessible) or a print variant such as "pdf/x-4".
+    #: "pdf/ua-1" (tagged, accessible), or "" for a plain print file.
     variant: str = TAGGED
 
 

@@ -1,4 +1,4 @@
-"""What a print-on-demand interior must and must not have, after WeasyPrint's PDF/X-4."""
+"""What a print-on-demand file must and must not have, after WeasyPrint."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def finish_print_file(data: bytes, book: Book, bleed: bool, interior: bool = Tru
             for index, page in enumerate(pdf.pages):
                 _trim_inside_bleed(page, recto=index % 2 == 0)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
-            # WeasyPrint writes a random DocumentID (uuid4): derive it from the book instead.
+            # A stable document id, derived from the book (WeasyPrint's PDF/X one is random).
             xmp["xmpMM:DocumentID"] = "uuid:" + str(uuid.uuid5(
                 uuid.NAMESPACE_URL,
                 f"{book.metadata.identifier}#print-on-demand-{'interior' if interior else 'cover'}"))
