@@ -13,20 +13,26 @@ export SOURCE_DATE_EPOCH
 .PHONY: all build test system validators validators-system clean
 all: build
 
+# Installs the Debian packages in $$missing with apt-get when we are root; otherwise one line
+# says what to install. $(1): what they are for.
+define apt_install
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "installing system packages: $$missing"; \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null; \
+  else \
+    echo "missing system packages$(1); run: sudo apt-get install $$missing" >&2; exit 1; \
+  fi; \
+fi
+endef
+
 # System libraries WeasyPrint needs (Pango, HarfBuzz subsetting): installed with apt-get
 # when we are root, otherwise a one-line message says what to install.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 system:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: install python3.11 (or set PYTHON=...)")'
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages: $$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null; \
-	  else \
-	    echo "missing system packages; run: sudo apt-get install $$missing" >&2; exit 1; \
-	  fi; \
-	fi
+	$(call apt_install,)
 
 $(STAMP): pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)
@@ -54,14 +60,7 @@ validators-system:
 	@missing=$$( [ -x "$(QUIRE_CHROMIUM)" ] || echo chromium; \
 	  command -v node >/dev/null || echo nodejs; command -v npm >/dev/null || echo npm); \
 	missing=$$(echo $$missing); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing system packages: $$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) >/dev/null; \
-	  else \
-	    echo "missing system packages for DAISY Ace; run: sudo apt-get install $$missing" >&2; exit 1; \
-	  fi; \
-	fi
+	$(call apt_install, for DAISY Ace)
 
 # package.json is generated here, with the exact version (no range).
 $(ACE_STAMP): | validators-system
