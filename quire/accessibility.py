@@ -54,7 +54,7 @@ def accessibility_claims(book: Book, page_map: PageMap | None, page_source: str 
 
 
 def _summary(images: tuple[Image, ...], page_map: PageMap | None, moving: bool) -> str:
-    parts = [f"This publication meets {CONFORMANCE}, as checked when it was built."]
+    parts = [f"This publication meets {CONFORMANCE}."]
     if images:
         cover = " (the cover among them)" if COVER in images else ""
         parts.append(f"It has {len(images)} image{'s' if len(images) > 1 else ''}{cover}, "

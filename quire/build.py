@@ -29,7 +29,10 @@ def _run_checks(artifacts: list[Artifact], files: int,
             checks += pdf_results(artifact)
         elif artifact.format == "epub":
             checks += epub_results(artifact, run_validators)
-    failed = [check for check in checks if check.ran and not check.passed]
+    # A validator that should have run and could not is a failure too: the report must not
+    # go out without its verdict.
+    failed = [check for check in checks
+              if not check.passed and (check.ran or run_validators)]
     if failed:
         first = failed[0]
         raise BookError("B003", f"{first.tool} failed on {first.target}: {first.summary}",

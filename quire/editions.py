@@ -20,7 +20,6 @@ from .writers.print_file import finish_print_file
 KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
 #: The trade page's outside margin; the inside margin is this plus the gutter.
 TRADE_OUTSIDE = 0.625
-BLEED = 0.125
 #: Plain PDF, not PDF/X: WeasyPrint 70 writes PDF/X's required OutputIntent only from a
 #: CMYK ICC profile given with @color-profile, and no freely licensed printer profile is to
 #: be had from the registries this project uses. KDP and IngramSpark accept plain PDF.

@@ -31,7 +31,7 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
         DEFAULT_BIBLIOGRAPHY if (root / DEFAULT_BIBLIOGRAPHY).is_file() else None)
     if bib_name:
         bib_path = root / bib_name
-        if not bib_path.is_file():
+        if not _inside(bib_path, root) or not bib_path.is_file():
             raise BookError("M016", f"bibliography '{bib_name}' does not exist", root / FILE_NAME,
                             line_of(_text(root / FILE_NAME), bib_name) or 1,
                             "check the file name given as 'bibliography'")
@@ -76,7 +76,7 @@ def _chapter_files(root: Path, listed: list | None) -> list[Path]:
         files = []
         for name in listed:
             path = root / str(name)
-            if not isinstance(name, str) or not path.is_file():
+            if not isinstance(name, str) or not _inside(path, root) or not path.is_file():
                 raise BookError("M018", f"chapter file '{name}' does not exist", toml_path,
                                 line_of(_text(toml_path), str(name)) or 1,
                                 "list the chapter files relative to the manuscript folder")
@@ -85,6 +85,10 @@ def _chapter_files(root: Path, listed: list | None) -> list[Path]:
         raise BookError("M019", "the manuscript has no chapters", toml_path, 1,
                         "add Markdown chapters (*.md) to the manuscript folder")
     return files
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def _read_chapter(path: Path) -> str:
@@ -123,7 +127,7 @@ def _chapter(path: Path, text: str, ids: BookIds) -> Chapter:
         raise BookError(problem.code, problem.message, path,
                         line_of(text, problem.needle) or 1, problem.hint) from None
     headings = state.headings
-    if not headings or headings[0].level != 1:
+    if not headings or headings[0].level != 1 or not html.lstrip().startswith("<h1"):
         raise BookError("M020", "chapter does not start with a title", path, 1,
                         "begin the chapter with its title as '# Title'")
     second_title = next((h for h in headings[1:] if h.level == 1), None)

@@ -19,7 +19,7 @@ from .model import Heading, Image
 #: Link texts that say nothing of where the link goes (WCAG 2.2 SC 2.4.4).
 VAGUE_LINK_TEXTS = {"click here", "here", "click", "link", "this link", "this", "more",
                     "read more", "learn more", "go", "website", "this page", "page"}
-BARE_URL = re.compile(r"(?i)^(https?://|www\.|mailto:)\S+$|^[\w.-]+\.[a-z]{2,}(/\S*)?$")
+BARE_URL = re.compile(r"(?i)^(https?://|www\.|mailto:)\S+$")
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
@@ -35,6 +35,13 @@ class SourceProblem(Exception):
         self.code, self.message, self.hint, self.needle = code, message, hint, needle
 
 
+#: Ids the templates give (contents, references, navigation): no heading may take them.
+TEMPLATE_IDS = {"contents", "contents-title", "references", "references-title", "toc",
+                "toc-title"}
+#: Prefixes of the ids the build makes (print page markers, citations, entries, notes).
+BUILD_PREFIXES = ("page-", "cite-", "ref-", "fn-", "fnref-")
+
+
 @dataclass
 class BookIds:
     """State shared by the conversion of every chapter of one book."""
@@ -42,18 +49,24 @@ class BookIds:
     #: Rendered in-text citation of each item, by (key, prefix, locator, label).
     citation_html: dict
     manuscript_root: Path
-    taken: set[str] = field(default_factory=set)
+    taken: set[str] = field(default_factory=lambda: set(TEMPLATE_IDS))
     citations: list[tuple[str, str]] = field(default_factory=list)  # (citation id, key)
 
-    def claim(self, wanted: str, explicit: bool) -> str:
+    def claim(self, wanted: str, explicit: bool, by_build: bool = False) -> str:
         """A book-wide unique id: explicit ids must be unique, generated ones are made so."""
         if explicit:
+            if wanted.startswith(BUILD_PREFIXES) and not by_build:
+                raise SourceProblem("M011", f"id '{wanted}' is reserved for the build",
+                                    "ids starting with page-, cite-, ref- or fn- are the "
+                                    "build's own; choose another", "#" + wanted)
             if wanted in self.taken:
                 raise SourceProblem("M011", f"duplicate id '{wanted}'",
                                     "ids must be unique in the whole book; rename one of them",
                                     "#" + wanted)
             self.taken.add(wanted)
             return wanted
+        if wanted.startswith(BUILD_PREFIXES) and not by_build:
+            wanted = "section-" + wanted  # a heading called "Page 3" must not be a page marker
         candidate, n = wanted, 1
         while candidate in self.taken:
             n += 1
@@ -107,10 +120,11 @@ class ChapterTreeprocessor(Treeprocessor):
             elif element.get("id", "").startswith(("fn:", "fnref")):
                 # Footnote ids are per chapter ("fn:1" in each): make them book-wide.
                 wanted = element.get("id").replace(":", "-")
-                renamed[element.get("id")] = self.ids.claim(wanted, explicit=False)
+                renamed[element.get("id")] = self.ids.claim(wanted, explicit=False, by_build=True)
                 element.set("id", renamed[element.get("id")])
             elif element.get("id") is not None:
-                element.set("id", self.ids.claim(element.get("id"), explicit=True))
+                element.set("id", self.ids.claim(element.get("id"), explicit=True,
+                                                 by_build=element.get("role") == "doc-biblioref"))
             if element.tag == "img":
                 self._image(element)
         for element in root.iter("a"):
@@ -145,7 +159,8 @@ class ChapterTreeprocessor(Treeprocessor):
             problem = "has no text"
         elif text.lower().strip(".!:") in VAGUE_LINK_TEXTS:
             problem = f"text '{text}' does not say where it goes"
-        elif BARE_URL.match(text) or text == href:
+        elif BARE_URL.match(text) or text == href or (
+                "." in text and " " not in text and text.lower().rstrip("/") in href.lower()):
             problem = f"text '{text}' is a bare address"
         if problem:
             raise SourceProblem("A002", f"link to '{href}' {problem}",
@@ -194,7 +209,10 @@ class ChapterTreeprocessor(Treeprocessor):
         if media_type is None:
             raise SourceProblem("M015", f"image '{src}' is not PNG, JPEG, GIF, SVG or WebP",
                                 "convert it to PNG or JPEG", src)
-        self.state.images.append(Image(src=parts.path, path=path, media_type=media_type))
+        # One name per file, whatever way the chapter wrote it (./a.png, a%20b.png).
+        src = path.relative_to(root).as_posix()
+        element.set("src", src)
+        self.state.images.append(Image(src=src, path=path, media_type=media_type))
 
 
 class BookExtension(Extension):

@@ -43,7 +43,7 @@ KEYS: dict[str, Key] = {
     "url": Key(str, False, "Where the book can be had, printed on handouts; default: the identifier."),
     "editions": Key(list, False, "Editions to make; default: all of " + ", ".join(EDITION_NAMES) + "."),
     "cover": Key(bool, False, "Generate a typographic cover (default true)."),
-    "print_on_demand": Key(dict, False, "Table: bleed (true/false), paper_thickness (inches per leaf)."),
+    "print_on_demand": Key(dict, False, "Table: bleed (true/false), paper_thickness (inches per page, KDP's figure)."),
 }
 POD_KEYS = {"bleed": bool, "paper_thickness": float}
 
@@ -97,6 +97,12 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
         raise BookError("M006", f"identifier '{identifier}' is not a urn:uuid:… URN", path,
                         _key_line(text, "identifier"),
                         f"use a UUID that never changes, e.g. \"urn:uuid:{uuid.uuid4()}\"")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", table["language"].strip()):
+        raise BookError("M004", f"language '{table['language']}' is not a BCP 47 tag", path,
+                        _key_line(text, "language"), "write e.g. en, en-US, fr-CA")
+    if "slug" in table and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", table["slug"]):
+        raise BookError("M004", f"slug '{table['slug']}' is not a plain file name", path,
+                        _key_line(text, "slug"), "use lower-case letters, digits and hyphens")
     subjects = table["subjects"]
     if not subjects or not all(isinstance(s, str) and s.strip() for s in subjects):
         raise BookError("M004", "'subjects' must be a non-empty list of strings", path,
@@ -138,7 +144,7 @@ def read_production(table: dict[str, Any], root: Path) -> Production:
                             path, _key_line(text, key), KEYS["print_on_demand"].doc)
     if not 0.001 <= pod.get("paper_thickness", 0.002252) <= 0.01:
         raise BookError("M004", "paper_thickness must be between 0.001 and 0.01 inches", path,
-                        _key_line(text, "paper_thickness"), "KDP white paper is 0.002252 in a leaf")
+                        _key_line(text, "paper_thickness"), "KDP white paper is 0.002252 in a page")
     # Made in the order of EDITION_NAMES, whatever the order in book.toml.
     return Production(editions=tuple(n for n in EDITION_NAMES if n in editions),
                       cover=table.get("cover", True), bleed=pod.get("bleed", True),
@@ -164,7 +170,10 @@ def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:
             raise BookError("M003", f"unknown creator key '{key}'", path,
                             _key_line(text, key, start), "a creator has name, role and file_as")
         role = item.get("role", "aut")
-        if not re.fullmatch(r"[a-z]{3}", role):
+        if not isinstance(item.get("file_as", ""), str):
+            raise BookError("M004", "file_as must be a string", path,
+                            _key_line(text, "file_as", start), 'e.g. file_as = "Doe, Jane"')
+        if not isinstance(role, str) or not re.fullmatch(r"[a-z]{3}", role):
             raise BookError("M004", f"creator role '{role}' is not a MARC relator code", path,
                             _key_line(text, "role", start), "use aut, edt, trl, ill …")
         creators.append(Creator(item["name"].strip(), role, item.get("file_as")))

@@ -105,7 +105,7 @@ class Production:
     cover: bool = True
     #: The print-on-demand files extend 0.125 in beyond the trim.
     bleed: bool = True
-    #: Thickness of one leaf of paper, in inches (KDP white paper: 0.002252).
+    #: Spine width per page, in inches, as KDP gives it (white paper: 0.002252).
     paper_thickness: float = 0.002252
 
 

@@ -59,11 +59,27 @@ def manifest(artifacts: list[Artifact], generator: str) -> bytes:
 
 
 def publish(artifacts: list[Artifact], folder: Path, generator: str) -> list[Path]:
-    """Every file, then the manifest that lists them; called only once all were made."""
+    """Every file, then the manifest that lists them; called only once all were made.
+
+    Files the previous build listed and this one does not make (an edition dropped from
+    book.toml) are removed, so the folder holds what the manifest says and nothing else.
+    """
+    previous = _listed(folder / MANIFEST)
     written = []
     for artifact in artifacts:
         write_atomically(folder / artifact.name, artifact.data)
         written.append(folder / artifact.name)
     write_atomically(folder / MANIFEST, manifest(artifacts, generator))
     written.append(folder / MANIFEST)
+    for name in previous - {a.name for a in artifacts}:
+        stale = folder / name
+        if stale.parent == folder:  # only names the manifest gave, in this folder
+            stale.unlink(missing_ok=True)
     return written
+
+
+def _listed(path: Path) -> set[str]:
+    try:
+        return {entry["path"] for entry in json.loads(path.read_text())["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()

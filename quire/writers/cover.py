@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..errors import BookError
 from ..model import Book
 from ..render import render_template, template_context
 from .pdf import Layout, PdfStyle, lay_out
@@ -13,8 +14,8 @@ from .pdf import Layout, PdfStyle, lay_out
 COVER_PIXELS = (1600, 2560)
 TRIM = (6.0, 9.0)
 BLEED = 0.125
-#: Below this width KDP prints no text on the spine (79 pages of white paper, 0.0625 in).
-SPINE_TEXT_MINIMUM = 0.0625
+#: KDP prints text on the spine only of books with more than 79 pages.
+SPINE_TEXT_PAGES = 80
 
 
 def cover_jpeg(book: Book, styles: Path) -> bytes:
@@ -23,6 +24,10 @@ def cover_jpeg(book: Book, styles: Path) -> bytes:
 
     html = render_template(styles, "cover-page.html", template_context(book))
     layout = lay_out(book, styles, html, PdfStyle(("cover-image.css",)))
+    if layout.warnings:
+        raise BookError("B002", f"the PDF renderer reported, for the cover: {layout.warnings[0]}",
+                        None, None, "check the cover's title and names for characters the "
+                        "fonts lack")
     data = layout.document.write_pdf()
     document = pdfium.PdfDocument(data)
     try:
@@ -39,7 +44,7 @@ def cover_jpeg(book: Book, styles: Path) -> bytes:
 
 
 def spine_width(pages: int, paper_thickness: float) -> float:
-    """Inches: one leaf is two pages (KDP: page count × 0.002252 in for white paper)."""
+    """Inches: KDP's formula, page count × thickness per page (0.002252 in, white paper)."""
     return pages * paper_thickness
 
 
@@ -52,7 +57,7 @@ def wrap_layout(book: Book, styles: Path, interior_pages: int) -> tuple[Layout, 
     css = (f"@page {{ size: {width:.4f}in {height:.4f}in; }}\n"
            f".wrap-back, .wrap-front {{ width: {panel:.4f}in; height: {height:.4f}in; }}\n"
            f".wrap-spine {{ width: {spine:.4f}in; }}\n")
-    context = template_context(book) | {"spine_text": spine >= SPINE_TEXT_MINIMUM}
+    context = template_context(book) | {"spine_text": interior_pages >= SPINE_TEXT_PAGES}
     html = render_template(styles, "cover-wrap.html", context)
     style = PdfStyle(("cover.css", "cover-wrap.css"), css, variant="")  # see PRINT_VARIANT
     return lay_out(book, styles, html, style), style, spine

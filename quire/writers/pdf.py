@@ -10,7 +10,6 @@ from pathlib import Path
 from ..errors import BookError
 from ..fetcher import ConfinedFetcher
 from ..model import Book, PageMap, PageStart
-from ..render import render_print_html
 from .pdf_metadata import complete_metadata
 
 #: Every PDF edition's stylesheets begin with these; the edition's own follow.

@@ -320,12 +320,25 @@ class _TaggedPdf:
     # --- the fixes ------------------------------------------------------------------------
 
     def merge_nested_links(self) -> None:
-        """``<a>`` and its ``::after`` boxes: one Link element with every part and annotation."""
+        """``<a>`` and its ``::after`` boxes: one Link element with every part and annotation.
+
+        An annotation WeasyPrint files under the link's inline markup (``<a><em>…</em></a>``)
+        moves up to the Link too (Matterhorn 28-011).
+        """
+        def is_annotation(kind, kid) -> bool:
+            return kind == "other" and isinstance(kid, pikepdf.Dictionary) \
+                and kid.get("/Type") == Name.OBJR
+
         def flatten(node) -> list:
             kids = []
             for kind, kid in node.kids:
                 if kind == "node" and kid.type == "Link":
                     kids.extend(flatten(kid))
+                elif kind == "node" and any(is_annotation(*k) for k in kid.kids):
+                    kid.element.K = pikepdf.Array([self._raw(kid, *k) for k in kid.kids
+                                                   if not is_annotation(*k)])
+                    kids.append((kind, kid))
+                    kids.extend(k for k in kid.kids if is_annotation(*k))
                 else:
                     kids.append((kind, kid))
             return kids
@@ -334,7 +347,9 @@ class _TaggedPdf:
         for node in self.of_type("Link"):
             if node.parent is not None and node.parent.type == "Link":
                 continue
-            if any(kind == "node" and kid.type == "Link" for kind, kid in node.kids):
+            if any(kind == "node" and (kid.type == "Link"
+                                       or any(is_annotation(*k) for k in kid.kids))
+                   for kind, kid in node.kids):
                 kids = flatten(node)
                 for kind, kid in kids:
                     if kind == "node":
