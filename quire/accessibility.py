@@ -55,11 +55,13 @@ def accessibility_claims(book: Book, page_map: PageMap | None, page_source: str 
 
 def _summary(images: tuple[Image, ...], page_map: PageMap | None, moving: bool) -> str:
     parts = [f"This publication meets {CONFORMANCE}."]
-    if images:
+    if images == (COVER,):
+        parts.append("Its one image, the cover, has a text alternative, so it can be read "
+                     "entirely as text. It has no audio or video.")
+    elif images:
         cover = " (the cover among them)" if COVER in images else ""
-        parts.append(f"It has {len(images)} image{'s' if len(images) > 1 else ''}{cover}, "
-                     "each with a text alternative, so it can be read entirely as text. "
-                     "It has no audio or video.")
+        parts.append(f"It has {len(images)} images{cover}, each with a text alternative, "
+                     "so it can be read entirely as text. It has no audio or video.")
     else:
         parts.append("It is text only: it has no images, audio or video.")
     parts.append("A table of contents, headings for each chapter and section, and a "
