@@ -13,7 +13,8 @@ from .output import Artifact
 from .render import render_handout_html, render_print_html
 from .writers.cover import cover_jpeg, wrap_layout
 from .writers.epub import write_epub
-from .writers.pdf import PdfResult, PdfStyle, lay_out, write_pdf
+from .writers.pdf import (PdfResult, PdfStyle, bundled_families, foreign_fonts, lay_out,
+                          write_pdf)
 from .writers.print_file import finish_print_file
 
 #: KDP's minimum gutter (inside margin) by page count: (up to N pages, inches).
@@ -57,7 +58,13 @@ def _mirrored(book: Book, styles: Path, html: str, stylesheets: tuple[str, ...],
     return layout, style
 
 
-def _artifact(name: str, edition: str, result: PdfResult) -> Artifact:
+def _artifact(name: str, edition: str, result: PdfResult, styles: Path) -> Artifact:
+    foreign = foreign_fonts(result.data, bundled_families(styles))
+    if foreign:
+        raise BookError("B002", f"{name} sets some characters in {', '.join(foreign)}, a "
+                        "font of this machine, not one of the book's", None, None,
+                        "the bundled fonts lack those characters: add a font that has them "
+                        "to styles/fonts/ and fonts.css, or write the text without them")
     if result.warnings:
         # WeasyPrint only logs what it could not do (a missing glyph, a refused file):
         # for a print file each of those is a defect, so the build stops.
@@ -71,7 +78,7 @@ def make_trade(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Arti
     """6 × 9 in, the accessible digital PDF; its pages are the ebook's page numbers."""
     layout, style = _mirrored(book, styles, render_print_html(book, styles), ("trade.css",))
     result = write_pdf(book, layout, style, "trade", map_pages=True)
-    return [_artifact(f"{book.metadata.slug}.pdf", "trade", result)]
+    return [_artifact(f"{book.metadata.slug}.pdf", "trade", result, styles)]
 
 
 def _single_sided(edition: str, stylesheet: str) -> Callable:
@@ -80,7 +87,7 @@ def _single_sided(edition: str, stylesheet: str) -> Callable:
         html = render_print_html(book, styles, cover=book.production.cover)
         layout = lay_out(book, styles, html, style)
         result = write_pdf(book, layout, style, edition)
-        return [_artifact(f"{book.metadata.slug}-{edition}.pdf", edition, result)]
+        return [_artifact(f"{book.metadata.slug}-{edition}.pdf", edition, result, styles)]
     make.__doc__ = f"The {edition} edition: {stylesheet}, tagged like the trade edition."
     return make
 
@@ -98,7 +105,8 @@ def make_handouts(book: Book, styles: Path, made: dict[str, Artifact]) -> list[A
             result = write_pdf(book, lay_out(book, styles, html, style), style,
                                f"handout-{name}")
             artifacts.append(_artifact(
-                f"{book.metadata.slug}-handout-{number:02d}-{name}.pdf", "handouts", result))
+                f"{book.metadata.slug}-handout-{number:02d}-{name}.pdf", "handouts", result,
+                styles))
     return artifacts
 
 
@@ -111,7 +119,7 @@ def make_print_on_demand(book: Book, styles: Path, made: dict[str, Artifact]) ->
     result = write_pdf(book, layout, style, "print-on-demand",
                        finish=lambda data: finish_print_file(data, book, bleed))
     interior = _artifact(f"{book.metadata.slug}-print-on-demand-interior.pdf",
-                         "print-on-demand", result)
+                         "print-on-demand", result, styles)
     if not book.production.cover:
         return [interior]
     # The spine is as thick as the interior's leaves, so the cover comes after it.
@@ -119,7 +127,7 @@ def make_print_on_demand(book: Book, styles: Path, made: dict[str, Artifact]) ->
     cover = write_pdf(book, layout, style, "print-on-demand-cover",
                       finish=lambda data: finish_print_file(data, book, True, interior=False))
     return [interior, _artifact(f"{book.metadata.slug}-print-on-demand-cover.pdf",
-                                "print-on-demand", cover)]
+                                "print-on-demand", cover, styles)]
 
 
 def make_ebook(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Artifact]:

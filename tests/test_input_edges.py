@@ -95,3 +95,9 @@ def test_a_missing_validator_fails_the_build(tmp_path):
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "[B003]" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_characters_the_bundled_fonts_lack_fail_the_build(tmp_path):
+    """fontconfig would set them in a font of the machine: the file would depend on it."""
+    done = _run(_book(tmp_path, chapter="# Title\n\nПривет мир.\n"), tmp_path / "out")
+    assert done.returncode == 1 and "[B002]" in done.stderr and "not one of the book's" in done.stderr

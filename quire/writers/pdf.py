@@ -89,6 +89,28 @@ def lay_out(book: Book, styles: Path, html_text: str, style: PdfStyle) -> Layout
     return Layout(html, document, tuple(collect.messages))
 
 
+def bundled_families(styles: Path) -> tuple[str, ...]:
+    """The font families shipped in styles/fonts/, one folder each (literata, …)."""
+    return tuple(sorted(p.name for p in (styles / "fonts").iterdir() if p.is_dir()))
+
+
+def foreign_fonts(data: bytes, families: tuple[str, ...]) -> list[str]:
+    """Fonts in the PDF that are not ours: fontconfig's silent fallback for characters
+    our fonts lack, which would make the file depend on the machine that built it."""
+    import io
+
+    import pikepdf
+
+    found = set()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for _, font in page.Resources.get("/Font", {}).items():
+                name = str(font.get("/BaseFont", "")).lower().replace(" ", "-")
+                if not any(family in name for family in families):
+                    found.add(str(font.get("/BaseFont", "?")).lstrip("/"))
+    return sorted(found)
+
+
 def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
               finish=None, map_pages: bool = False) -> PdfResult:
     """The laid-out edition as PDF bytes; nothing is written to disk here.
