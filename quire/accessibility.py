@@ -33,9 +33,7 @@ def accessibility_claims(book: Book, page_map: PageMap | None, page_source: str 
                          has_cover: bool = False) -> AccessibilityClaims:
     """Every claim follows from a fact the tests check on the built files."""
     images = book.images + ((COVER,) if has_cover else ())
-    modes = ("textual", "visual") if images else ("textual",)
-    # Every image has alt text (the reader refuses one without), so text alone suffices.
-    sufficient = ("textual", "textual,visual") if images else ("textual",)
+    modes, sufficient = _access_modes(images)
     features = ["tableOfContents", "readingOrder", "structuralNavigation",
                 "displayTransformability", "ARIA"]
     if images:
@@ -51,6 +49,14 @@ def accessibility_claims(book: Book, page_map: PageMap | None, page_source: str 
         hazards=hazards, summary=_summary(images, page_map, bool(moving)),
         conforms_to=CONFORMANCE, certified_by=book.metadata.publisher,
         page_source=page_source)
+
+
+def _access_modes(images: tuple[Image, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Visual only with images; text alone suffices since every image has alt text (the
+    reader refuses one without)."""
+    if images:
+        return ("textual", "visual"), ("textual", "textual,visual")
+    return ("textual",), ("textual",)
 
 
 def _summary(images: tuple[Image, ...], page_map: PageMap | None, moving: bool) -> str:
@@ -90,10 +96,9 @@ def print_claims(book: Book) -> AccessibilityClaims:
                "structure tree, in reading order, with bookmarks and page labels matching the "
                "printed page numbers. " + (f"Its {len(images)} image(s) have text alternatives."
                                            if images else "It has no images."))
+    modes, sufficient = _access_modes(images)
     return AccessibilityClaims(
-        access_modes=("textual", "visual") if images else ("textual",),
-        access_modes_sufficient=("textual", "textual,visual") if images else ("textual",),
-        features=tuple(sorted(features)),
+        access_modes=modes, access_modes_sufficient=sufficient, features=tuple(sorted(features)),
         hazards=("unknownFlashingHazard",) if moving else ("none",),
         summary=summary, conforms_to="PDF/UA-1 (ISO 14289-1)",
         certified_by=book.metadata.publisher, page_source=None)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BookError, line_of
+from .sources import read_source
 
 #: One citation cluster as pandoc writes it: ``[@key]``, ``[@key, p. 12]``, ``[see @a; @b]``.
 CLUSTER_RE = re.compile(r"\[([^\[\]]*?-?@[^\[\]]+)\]")
@@ -68,10 +69,7 @@ def find_clusters(text: str) -> list[tuple[int, Cluster]]:
 
 def read_references(path: Path) -> tuple[dict[str, dict], str]:
     """CSL-JSON entries by lower-case id, and the file's text (for error lines)."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise BookError("M007", "file is not UTF-8", path, 1, "save the file as UTF-8") from None
+    text = read_source(path)
     try:
         entries = json.loads(text)
     except json.JSONDecodeError as error:
@@ -111,7 +109,7 @@ def _check_shapes(entry: dict, path: Path, line: int) -> None:
         if names is not None and not (isinstance(names, list)
                                       and all(isinstance(n, dict) for n in names)):
             raise BookError("M009", f"reference '{key}': '{field}' must be a list of names",
-                            path, line, f'write [{{"family": "Doe", "given": "Jane"}}]')
+                            path, line, 'write [{"family": "Doe", "given": "Jane"}]')
     for field in DATE_FIELDS:
         date = entry.get(field)
         if date is not None and not (isinstance(date, dict) and (

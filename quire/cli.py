@@ -12,9 +12,9 @@ from . import __version__
 from .build import build
 from .errors import BookError
 from .output import Artifact
+from .validate import PROJECT
 
 EXIT_OK, EXIT_BOOK_ERROR, EXIT_INTERNAL = 0, 1, 3
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 def parser() -> argparse.ArgumentParser:

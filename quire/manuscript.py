@@ -9,7 +9,8 @@ from pathlib import Path
 from .citations import CitationFormatter, CiteItem, find_clusters, read_references
 from .errors import BookError, line_of
 from .markdown_ext import BookIds, SourceProblem, convert_chapter
-from .metadata import FILE_NAME, read_book_toml, read_production
+from .metadata import FILE_NAME, read_book_toml
+from .sources import read_source
 from .model import Book, Chapter, Reference
 
 DEFAULT_BIBLIOGRAPHY = "references.json"
@@ -22,7 +23,7 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
     if not root.is_dir():
         raise BookError("M000", f"manuscript folder '{root}' does not exist", root, 1,
                         "pass the folder that holds book.toml and the chapters")
-    metadata, table = read_book_toml(root)
+    metadata, production, table = read_book_toml(root)
     sources = _chapter_files(root, table.get("chapters"))
     texts = {path: _read_chapter(path) for path in sources}
 
@@ -64,7 +65,7 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
                 bib_path, line_of(bib_text, f'"{entry["id"]}"') or 1,
                 f"cite it with [@{entry['id']}] or remove it"))
     book = Book(metadata=metadata, chapters=tuple(chapters), references=tuple(references),
-                root=root, modified=modified, production=read_production(table, root))
+                root=root, modified=modified, production=production)
     return book, warnings
 
 
@@ -92,17 +93,11 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _read_chapter(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BookError("M007", "chapter is not UTF-8", path,
-                        data[:error.start].count(b"\n") + 1,
-                        "save the file as UTF-8 in your editor") from None
+    text = read_source(path)
     if not text.strip():
         raise BookError("M019", "chapter is empty", path, 1,
                         "write the chapter, starting with its title as '# Title'")
-    return text.removeprefix("\ufeff")
+    return text
 
 
 def _check_notes(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import BookError
 from .model import EDITION_NAMES, Creator, Metadata, Production
+from .sources import read_source
 
 FILE_NAME = "book.toml"
 
@@ -50,14 +51,15 @@ POD_KEYS = {"bleed": bool, "paper_thickness": float}
 CREATOR_KEYS = {"name", "role", "file_as"}
 
 
-def read_book_toml(root: Path) -> tuple[Metadata, dict[str, Any]]:
-    """Metadata, plus the raw table for the keys the manuscript reader uses (chapters …)."""
+def read_book_toml(root: Path) -> tuple[Metadata, Production, dict[str, Any]]:
+    """Metadata, the editions to make, and the raw table for the keys the manuscript
+    reader uses (chapters …)."""
     path = root / FILE_NAME
     if not path.is_file():
         raise BookError("M001", f"no {FILE_NAME} in the manuscript folder", path, 1,
                         "create it with at least title, language, publisher, date, rights, "
                         "description, subjects and creators (see the README)")
-    text = _read_text(path)
+    text = read_source(path)
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -79,7 +81,7 @@ def read_book_toml(root: Path) -> tuple[Metadata, dict[str, Any]]:
             raise BookError("M005", f"missing required key '{key}'", path, 1, spec.doc)
         if isinstance(table.get(key), str) and not table[key].strip() and spec.required:
             raise BookError("M005", f"'{key}' is empty", path, _key_line(text, key), spec.doc)
-    return _metadata(table, text, path), table
+    return _metadata(table, text, path), _production(table, text, path), table
 
 
 def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
@@ -123,10 +125,8 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
     )
 
 
-def read_production(table: dict[str, Any], root: Path) -> Production:
+def _production(table: dict[str, Any], text: str, path: Path) -> Production:
     """The editions and print settings of book.toml (all optional)."""
-    path = root / FILE_NAME
-    text = _read_text(path)
     editions = table.get("editions", list(EDITION_NAMES))
     for name in editions:
         if name not in EDITION_NAMES:
@@ -178,16 +178,6 @@ def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:
                             _key_line(text, "role", start), "use aut, edt, trl, ill …")
         creators.append(Creator(item["name"].strip(), role, item.get("file_as")))
     return tuple(creators)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        data = path.read_bytes()
-        line = data[:error.start].count(b"\n") + 1
-        raise BookError("M007", "file is not UTF-8", path, line,
-                        "save the file as UTF-8 in your editor") from None
 
 
 def _key_line(text: str, key: str, start: int = 0) -> int:

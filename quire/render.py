@@ -11,9 +11,8 @@ from lxml import etree
 
 from . import __version__
 from .model import Book, Heading, PageMap
-from .pagebreaks import insert_page_breaks, marker_id
+from .pagebreaks import XHTML_NS, insert_page_breaks, marker_id
 
-XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 #: Heading levels listed in the contents, printed and in the EPUB navigation alike (the
 #: same list in both, so a print page of the contents maps onto the navigation document).
@@ -132,6 +131,7 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
     """
     env = _environment(styles)
     context = _context(book)
+    toc = toc_entries(book, TOC_DEPTH)
     documents = [
         XhtmlDocument("cover.xhtml", "Cover", env.get_template("cover-epub.html")
                       .render(context | {"cover_file": COVER_FILE}), "cover"),
@@ -144,7 +144,7 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
         # The contents as a page of the book, in reading order like the printed one; the
         # navigation document below is for the reading system, outside the spine.
         XhtmlDocument("contents.xhtml", "Contents", env.get_template("contents.html")
-                      .render(context | {"toc": toc_entries(book, TOC_DEPTH)}), "toc"),
+                      .render(context | {"toc": toc}), "toc"),
     ]
     chapter_template = env.get_template("chapter.html")
     for number, chapter in enumerate(book.chapters, start=1):
@@ -158,7 +158,7 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
             env.get_template("references.html").render(context), "bibliography"))
     pages = [{"id": marker_id(p), "label": p.label} for p in page_map.pages] if page_map else []
     nav = env.get_template("nav.html").render(context | {
-        "toc": toc_entries(book, TOC_DEPTH), "landmarks": _landmarks(book, documents),
+        "toc": toc, "landmarks": _landmarks(book, documents),
         "pages": pages})
     documents.append(XhtmlDocument(NAV_FILE, "Contents", nav, "nav"))
     return _resolve_links(documents, page_map)

@@ -40,7 +40,7 @@ def error_for(tmp_path: Path, text: str) -> BookError:
 
 
 def test_valid_book_toml_gives_typed_metadata(tmp_path):
-    metadata, table = read_book_toml(write(tmp_path, VALID))
+    metadata, _, table = read_book_toml(write(tmp_path, VALID))
     assert metadata.title == "A Book"
     assert metadata.language == "en-GB"
     assert metadata.identifier == UUID
@@ -166,7 +166,7 @@ def test_empty_subjects_list_is_m004(tmp_path):
 
 def test_valid_isbn13_becomes_a_urn_isbn_identifier(tmp_path):
     text = VALID.replace(f'identifier = "{UUID}"', 'isbn = "978-0-306-40615-7"')
-    metadata, _ = read_book_toml(write(tmp_path, text))
+    metadata, _, _ = read_book_toml(write(tmp_path, text))
     assert metadata.identifier == "urn:isbn:9780306406157"
     assert metadata.isbn == "9780306406157"
 
@@ -174,7 +174,7 @@ def test_valid_isbn13_becomes_a_urn_isbn_identifier(tmp_path):
 def test_isbn_wins_over_identifier(tmp_path):
     text = VALID.replace(f'identifier = "{UUID}"',
                          f'identifier = "{UUID}"\nisbn = "9780306406157"')
-    metadata, _ = read_book_toml(write(tmp_path, text))
+    metadata, _, _ = read_book_toml(write(tmp_path, text))
     assert metadata.identifier == "urn:isbn:9780306406157"
 
 

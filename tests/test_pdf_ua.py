@@ -164,9 +164,8 @@ def test_18_001_the_rewrite_keeps_the_text_and_the_page_furniture(any_book, open
         assert pages[2].split()[-1] == "3"
 
 
-def test_18_001_running_head_and_folio_are_still_drawn(any_book, opened, content):
+def test_18_001_running_head_and_folio_are_still_drawn(any_book, content):
     """Render a page inside a chapter: ink above and below the text block (head, folio)."""
-    pdf = opened(any_book)
     page_index = next(i for i, page in enumerate(content(any_book))
                       if checks.pagination_texts(page, "/Header")
                       and checks.pagination_texts(page, "/Footer"))
