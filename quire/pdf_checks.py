@@ -141,6 +141,8 @@ class Sequence:
     properties: pikepdf.Dictionary | None
     parent: Sequence | None
     text: str = ""
+    #: With an MCID: the text drawn in it and in the sequences nested in it, in order.
+    tagged_text: str = ""
     painted: int = 0
     #: The baseline of each text it shows, in default user space (y up).
     baselines: list[float] = field(default_factory=list)
@@ -304,8 +306,12 @@ class _PageReader:
         sequence = self.stack[-1]
         sequence.painted += 1
         if op in TEXT_SHOWING:
-            sequence.text += self.decode(operands[-1])
+            text = self.decode(operands[-1])
+            sequence.text += text
             sequence.baselines.append(_multiply(self.text_matrix, self.ctm)[5])
+            tagged = next((s for s in reversed(self.stack) if s.mcid is not None), None)
+            if tagged is not None:
+                tagged.tagged_text += text
 
     def decode(self, shown: pikepdf.Object) -> str:
         name, table, width = self.font
@@ -331,7 +337,7 @@ def read_content(pdf: pikepdf.Pdf) -> Pages:
 
 def mcid_texts(pages: Pages) -> dict[tuple[int, int], str]:
     """(page index, MCID) -> the text that sequence shows."""
-    return {(index, s.mcid): s.text for index, content in enumerate(pages)
+    return {(index, s.mcid): s.tagged_text for index, content in enumerate(pages)
             for s in content.sequences if s.mcid is not None}
 
 

@@ -11,6 +11,7 @@ from ..errors import BookError
 from ..fetcher import ConfinedFetcher
 from ..model import Book, PageMap, PageStart
 from .pdf_metadata import complete_metadata
+from .pdf_sources import recording_sources
 
 #: Every PDF edition's stylesheets begin with these; the edition's own follow.
 BASE_STYLESHEETS = ("fonts.css", "print.css", "cover.css")
@@ -118,7 +119,7 @@ def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
     A tagged edition gets its structure and metadata completed (``complete_metadata``);
     another variant is passed to ``finish`` (bytes -> bytes) instead.
     """
-    with _Collect() as collect:
+    with _Collect() as collect, recording_sources() as sources:
         data = layout.document.write_pdf(
             pdf_variant=style.variant or None,
             # A stable /ID: the same book gives the same file (reproducible builds).
@@ -126,7 +127,8 @@ def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
                 f"{book.metadata.identifier} {edition}".encode()).hexdigest().encode(),
         )
     try:
-        data = complete_metadata(data, book) if style.variant == TAGGED else finish(data)
+        data = (complete_metadata(data, book, sources) if style.variant == TAGGED
+                else finish(data))
     except BookError:
         raise
     except Exception as error:  # pikepdf raises many types; any one means a broken PDF

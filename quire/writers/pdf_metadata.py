@@ -11,12 +11,13 @@ import pikepdf
 
 from ..accessibility import print_claims
 from ..model import Book
+from .pdf_sources import Source
 from .pdf_structure import complete_structure
 
 SCHEMA_NS = "http://schema.org/"
 
 
-def complete_metadata(data: bytes, book: Book) -> bytes:
+def complete_metadata(data: bytes, book: Book, sources: list[Source] = ()) -> bytes:
     """Add to the XMP what WeasyPrint 70 does not write, and save deterministically.
 
     WeasyPrint writes title, creators, description, keywords and pdfuaid:part; PDF/UA-1
@@ -25,7 +26,7 @@ def complete_metadata(data: bytes, book: Book) -> bytes:
     """
     meta = book.metadata
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        complete_structure(pdf, book)
+        complete_structure(pdf, book, sources)
         # set_pikepdf_as_editor=False keeps the dates of the build, not of this call.
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             xmp["dc:language"] = [meta.language]

@@ -30,8 +30,10 @@ import lxml.html
 import pikepdf
 
 from ..model import Book
+from .pdf_sources import SOURCE_KEY, Source
 
 Name = pikepdf.Name
+SOURCE = "/" + SOURCE_KEY
 
 #: (a, b, c, d, e, f), as in the ``cm`` and ``Tm`` operators.
 Matrix = tuple[float, float, float, float, float, float]
@@ -63,15 +65,22 @@ LIST_NUMBERING = (
 )
 
 
-def complete_structure(pdf: pikepdf.Pdf, book: Book) -> None:
-    """Make WeasyPrint's tagged PDF meet PDF/UA-1 where it does not; see the module doc."""
+def complete_structure(pdf: pikepdf.Pdf, book: Book, sources: list[Source] = ()) -> None:
+    """Make WeasyPrint's tagged PDF meet PDF/UA-1 where it does not; see the module doc.
+
+    ``sources`` are the HTML sources of the structure elements, as ``recording_sources``
+    labelled them while the PDF was written.
+    """
     if "/StructTreeRoot" not in pdf.Root:
         return
     tagged = _TaggedPdf(pdf)
+    tagged.join_continuations()
     tagged.merge_nested_links()
+    tagged.join_link_annotations()
     tagged.wrap_list_item_bodies()
     folios = tagged.mark_margin_boxes_as_pagination()
     tagged.mark_leaders_as_layout()
+    tagged.mark_word_breaks(sources)
     tagged.describe_links(book)
     tagged.add_languages(book)
     tagged.add_table_header_scopes()
@@ -92,7 +101,8 @@ class _Mark:
     bdc: int  # index of its BDC operator in the page's instructions
     #: Where its first text is drawn, in default user space (PDF units, y up).
     origin: tuple[float, float] | None = None
-    #: (baseline, decoder, operand) of each text-showing operator, decoded when asked for.
+    #: (baseline, decoder, operand, index) of each text-showing operator, decoded when
+    #: asked for; index is the operator's in the page's instructions.
     shown: list = field(default_factory=list)
     _lines: list[tuple[float, str]] | None = None
 
@@ -101,7 +111,7 @@ class _Mark:
         """(baseline, text) of each text-showing operator: another baseline, another line."""
         if self._lines is None:
             self._lines = []
-            for baseline, decode, operand in self.shown:
+            for baseline, decode, operand, _ in self.shown:
                 strings = operand if isinstance(operand, pikepdf.Array) else [operand]
                 self._lines.append((baseline, "".join(
                     decode(bytes(s)) for s in strings if isinstance(s, pikepdf.String))))
@@ -123,7 +133,10 @@ def _concat(m: Matrix, n: Matrix) -> Matrix:
 def _decoder(font: pikepdf.Object | None):
     """bytes -> text through the font's ToUnicode CMap (WeasyPrint writes one per font)."""
     if font is None or "/ToUnicode" not in font:
-        return lambda data: ""
+        def nothing(data: bytes) -> str:
+            return ""
+        nothing.width = 2 if font is not None and font.get("/Subtype") == "/Type0" else 1
+        return nothing
     cmap = font.ToUnicode.read_bytes().decode("latin-1")
     width = 2 if font.get("/Subtype") == "/Type0" else 1
     table: dict[bytes, str] = {}
@@ -152,6 +165,7 @@ def _decoder(font: pikepdf.Object | None):
         return "".join([table.get(data[i:i + width], "\ufffd")
                         for i in range(0, len(data) - width + 1, width)])
 
+    decode.width = width  # bytes per character code
     return decode
 
 
@@ -201,7 +215,7 @@ def _scan(page: pikepdf.Page) -> tuple[list, dict[int, _Mark]]:
                 continue
             _, _, _, _, e, f = _concat(text_matrix, ctm)
             mark = marks[current]
-            mark.shown.append((round(f, 1), decode, operands[-1]))
+            mark.shown.append((round(f, 1), decode, operands[-1], index))
             if mark.origin is None:
                 mark.origin = (e, f)
     return instructions, marks
@@ -220,6 +234,8 @@ class _Node:
     parent: _Node | None
     #: The kids in order: ("mcid", (page, mcid)), ("node", _Node) or ("other", object).
     kids: list = field(default_factory=list)
+    #: Index of its HTML source in the build's list (``pdf_sources``), when labelled.
+    source: int | None = None
 
     @property
     def children(self) -> list[_Node]:
@@ -261,6 +277,8 @@ class _TaggedPdf:
         self.content = [_scan(page) for page in self.pages]
         #: MCIDs to turn into artifacts: (page, mcid) -> the Artifact property list.
         self.artifacts: dict[tuple[int, int], pikepdf.Dictionary] = {}
+        #: MCIDs whose last character reads otherwise: (page, mcid) -> "space" or "hyphen".
+        self.text_fixes: dict[tuple[int, int], str] = {}
         self.read_tree()
 
     def read_tree(self) -> None:
@@ -272,7 +290,8 @@ class _TaggedPdf:
             page = parent.page if parent else None
             if "/Pg" in element:
                 page = self.page_of.get(element.Pg.objgen, page)
-            node = _Node(element, str(element.S)[1:], page, parent)
+            node = _Node(element, str(element.S)[1:], page, parent,
+                         source=int(element[SOURCE]) if SOURCE in element else None)
             self.nodes.append(node)
             for kid in _raw_kids(element):
                 if isinstance(kid, int):
@@ -298,6 +317,122 @@ class _TaggedPdf:
 
     def of_type(self, *types: str) -> list[_Node]:
         return [node for node in self.nodes if node.type in types]
+
+    def rewrite_kids(self, node: _Node) -> None:
+        """Write ``node.kids`` back into the element's /K, and itself as its kids' parent."""
+        node.element.K = pikepdf.Array([self._raw(node, kind, kid) for kind, kid in node.kids])
+        for kind, kid in node.kids:
+            if kind == "node":
+                kid.element.P = node.element
+
+    def join_continuations(self) -> None:
+        """One structure element for each element of the HTML.
+
+        WeasyPrint makes one element per page of a paragraph that runs over a page turn, of
+        a list, of the chapter's section, and one per line of a link or an emphasis broken
+        over lines. Once their parents are joined, the pieces of one source are adjacent
+        siblings: each is joined into the first, its marked content and kids in order.
+        """
+        changed = False
+
+        def join(node: _Node) -> None:
+            nonlocal changed
+            kept: list = []
+            for kind, kid in node.kids:
+                previous = kept[-1][1] if kept and kept[-1][0] == "node" else None
+                if kind == "node" and previous is not None and kid.source is not None \
+                        and previous.source == kid.source and previous.type == kid.type:
+                    previous.kids.extend(kid.kids)
+                    changed = True
+                else:
+                    kept.append((kind, kid))
+            if len(kept) != len(node.kids):
+                node.kids = kept
+            for kind, kid in kept:
+                if kind == "node":
+                    join(kid)
+
+        tops = [node for node in self.nodes if node.parent is None]
+        for top in tops:
+            join(top)
+        if changed:
+            todo = tops
+            while todo:
+                node = todo.pop()
+                self.rewrite_kids(node)
+                todo.extend(node.children)
+            self.read_tree()
+
+    def join_link_annotations(self) -> None:
+        """One annotation per link and page, so that a link is one tab stop.
+
+        A link broken over two lines, or a contents entry (its title, leader and page number
+        are three boxes), has one annotation per box: the first of a page takes the others'
+        areas as /QuadPoints (ISO 32000-1 Table 173) and its /Rect grows to hold them.
+        """
+        for node in self.of_type("Link"):
+            by_page: dict[int, list] = {}
+            for kind, kid in node.kids:
+                if kind == "other" and isinstance(kid, pikepdf.Dictionary) \
+                        and kid.get("/Type") == Name.OBJR and "/Pg" in kid:
+                    by_page.setdefault(self.page_of.get(kid.Pg.objgen), []).append(kid)
+            dropped = set()
+            for page, references in by_page.items():
+                if len(references) < 2 or page is None:
+                    continue
+                kept = references[0].Obj
+                rects = [[float(x) for x in r.Obj.Rect] for r in references]
+                quads = []
+                for x1, y1, x2, y2 in rects:
+                    left, right = min(x1, x2), max(x1, x2)
+                    bottom, top = min(y1, y2), max(y1, y2)
+                    quads += [left, bottom, right, bottom, right, top, left, top]
+                kept.Rect = pikepdf.Array([min(min(r[0], r[2]) for r in rects),
+                                           min(min(r[1], r[3]) for r in rects),
+                                           max(max(r[0], r[2]) for r in rects),
+                                           max(max(r[1], r[3]) for r in rects)])
+                kept.QuadPoints = pikepdf.Array(quads)
+                gone = {r.Obj.objgen for r in references[1:]}
+                dropped |= {r.objgen for r in references[1:]}
+                annots = self.pages[page].obj.get("/Annots")
+                if annots is not None:
+                    self.pages[page].obj.Annots = pikepdf.Array(
+                        [a for a in annots if a.objgen not in gone])
+            if dropped:
+                node.kids = [(kind, kid) for kind, kid in node.kids
+                             if not (kind == "other" and isinstance(kid, pikepdf.Dictionary)
+                                     and kid.objgen in dropped)]
+                self.rewrite_kids(node)
+
+    def mark_word_breaks(self, sources: list[Source]) -> None:
+        """What a line end takes from the words, a reader gets back (ISO 32000-1 14.8.2).
+
+        WeasyPrint draws a line end as nothing and a hyphen that hyphenation added as an
+        ordinary hyphen, so the text runs "interior" + "life" together and reads "inti-macy".
+        Each block's pieces of text are followed through its HTML source: where the source
+        has a space that the drawn text lacks, the last character before it gets an
+        /ActualText with the space (14.8.2.5); a hyphen the source does not have is
+        /ActualText U+00AD, a soft hyphen (14.8.2.2.3). Between a piece of generated text
+        (a contents entry's page number) and its neighbour, an artifact (the leader) also
+        stands for a space.
+        """
+        if not sources:
+            return
+        for node in self.nodes:
+            if node.source is None or not sources[node.source].lines:
+                continue
+            pieces, gap = [], False
+            for item in node.items():
+                mark = self.mark(item)
+                if mark is None or not mark.shown:
+                    continue
+                if item in self.artifacts:
+                    gap = True
+                    continue
+                pieces.append((item, mark.text, gap))
+                gap = False
+            for item, fix in _word_breaks(sources[node.source].text, pieces):
+                self.text_fixes[item] = fix
 
     def mark(self, item: tuple[int, int]) -> _Mark | None:
         return self.content[item[0]][1].get(item[1]) if item[0] is not None else None
@@ -556,6 +691,12 @@ class _TaggedPdf:
                 instructions[index] = pikepdf.ContentStreamInstruction(operands, operator)
                 changed = True
             renumber[page_index] = numbers
+            fixes = {mark.shown[-1][3]: (mark.shown[-1][1], self.text_fixes[(page_index, mcid)])
+                     for mcid, mark in marks.items()
+                     if (page_index, mcid) in self.text_fixes and mark.shown}
+            if fixes:
+                instructions = _with_actual_text(instructions, fixes)
+                changed = True
             if changed:
                 page.obj.Contents = self.pdf.make_stream(
                     pikepdf.unparse_content_stream(instructions))
@@ -594,19 +735,130 @@ class _TaggedPdf:
                 del tree[key]
         tree.Nums = pikepdf.Array([x for key in sorted(entries) for x in (key, entries[key])])
         self.root.ParentTreeNextKey = max(entries, default=-1) + 1
+        # The labels of pdf_sources are the build's own, not PDF: none is left in the file.
+        for obj in self.pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and SOURCE in obj:
+                del obj[SOURCE]
 
 
 # --- helpers ------------------------------------------------------------------------------
 
+#: What hyphenation puts at a line end: the hyphen-minus, or U+2010 HYPHEN.
+ADDED_HYPHENS = ("-", "\u2010")
+#: How far ahead in the source a piece of text is looked for, when it is not where expected.
+RESYNC = 200
+
+
+def _word_breaks(source: str, pieces: list[tuple[object, str, bool]]) -> list[tuple[object, str]]:
+    """Where the drawn pieces of a block lose a space or gain a hyphen against its source.
+
+    ``pieces``: (key, drawn text, whether an artifact comes just before it), in reading
+    order. Returns (key, "space") for a piece whose last character must read with a space
+    after it, and (key, "hyphen") for one whose last character is a hyphen that line
+    breaking added. A piece not found in the source is generated text (a page number).
+    """
+    source = " ".join(source.replace("\u00ad", "").split())
+    folded = source.casefold()
+    fixes, cursor = [], 0
+    for index, (key, drawn, _) in enumerate(pieces):
+        core = drawn.replace("\u00ad", "").strip().casefold()
+        if not core:
+            continue
+        start = cursor
+        while start < len(source) and source[start] == " ":
+            start += 1
+        matched = False
+        if folded.startswith(core, start):
+            cursor, matched = start + len(core), True
+        elif core.endswith(ADDED_HYPHENS) and folded.startswith(core[:-1], start) \
+                and start + len(core) - 1 < len(source) \
+                and source[start + len(core) - 1].isalnum():
+            cursor = start + len(core) - 1
+            fixes.append((key, "hyphen"))
+            continue
+        elif len(core) >= 4:
+            found = folded.find(core, start, start + RESYNC + len(core))
+            if found >= 0:
+                cursor, matched = found + len(core), True
+        if index + 1 == len(pieces):
+            continue
+        following, gap = pieces[index + 1][1], pieces[index + 1][2]
+        if drawn[-1:].isspace() or following[:1].isspace():
+            continue
+        # Text the styles generate (a page number after a contents entry's title, a label
+        # before it) is a word of its own next to the source's.
+        generated_after = not _found(folded, following, cursor) and cursor >= len(source) \
+            and following.strip()[:1].isalnum()
+        generated_before = not matched and cursor == 0 and core[-1:].isalnum()
+        if gap or generated_after or generated_before \
+                or (matched and source[cursor:cursor + 1] == " "):
+            fixes.append((key, "space"))
+    return fixes
+
+
+
+def _found(folded_source: str, drawn: str, cursor: int) -> bool:
+    """Whether ``drawn`` comes next in the source, from ``cursor`` on, spaces aside."""
+    core = drawn.replace("\u00ad", "").strip().casefold()
+    rest = folded_source[cursor:].lstrip(" ")
+    return bool(core) and (rest.startswith(core) or (
+        core.endswith(ADDED_HYPHENS) and rest.startswith(core[:-1])))
+
+
+def _with_actual_text(instructions: list, fixes: dict[int, tuple]) -> list:
+    """``instructions`` with the last character shown by each fixed operator in a marked
+    sequence ``/Span <</ActualText …>>``: itself and a space, or a soft hyphen.
+
+    ``fixes``: index of a Tj/TJ operator -> (its font's decoder, "space" or "hyphen").
+    """
+    out = []
+    for index, instruction in enumerate(instructions):
+        if index not in fixes or str(instruction.operator) not in ("Tj", "TJ"):
+            out.append(instruction)
+            continue
+        decode, fix = fixes[index]
+        operand = instruction.operands[-1]
+        strings = list(operand) if isinstance(operand, pikepdf.Array) else [operand]
+        last = max((i for i, s in enumerate(strings)
+                    if isinstance(s, pikepdf.String) and len(bytes(s)) >= decode.width),
+                   default=None)
+        if last is None:
+            out.append(instruction)
+            continue
+        data = bytes(strings[last])
+        head, tail = data[:-decode.width], data[-decode.width:]
+        actual = "\u00ad" if fix == "hyphen" else decode(tail) + " "
+        before = strings[:last] + ([pikepdf.String(head)] if head else [])
+        if any(isinstance(s, pikepdf.String) for s in before):
+            out.append(pikepdf.ContentStreamInstruction([pikepdf.Array(before)],
+                                                        pikepdf.Operator("TJ")))
+        out += [
+            pikepdf.ContentStreamInstruction(
+                [Name.Span, pikepdf.Dictionary(ActualText=pikepdf.String(actual))],
+                pikepdf.Operator("BDC")),
+            pikepdf.ContentStreamInstruction(
+                [pikepdf.Array([pikepdf.String(tail)] + strings[last + 1:])],
+                pikepdf.Operator("TJ")),
+            pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")),
+        ]
+    return out
+
 
 def _description(text: str, target, citations: dict, headings: dict) -> str:
+    kind, where = target or ("", "")
+    # A contents entry: the heading's words, then its page however the styles print it
+    # (a leader, " — page 7" …).
+    page = re.search(r"([0-9]+|[ivxlcdm]+)\s*$", text, re.IGNORECASE)
+    if kind == "internal" and where in headings and page \
+            and _squash(text).startswith(_squash(headings[where])) \
+            and _squash(text) != _squash(headings[where]):
+        return f"{headings[where]}, page {page[1]}"
     entry = CONTENTS_ENTRY_RE.fullmatch(text)
     if entry:
         return f"{entry['title'].strip()}, page {entry['page']}"
     if sum(char.isalpha() for char in text) >= 2:
         return text
     # Words too few to tell where the link goes ("↑2"): say it, in the templates' words.
-    kind, where = target or ("", "")
     if kind == "internal" and where in citations:
         index, count = citations[where]
         return f"Back to citation {index}" + (f" of {count}" if count > 1 else "")
