@@ -9,6 +9,7 @@ from pathlib import Path
 from . import validate
 from .output import Artifact
 from .pdf_checks import check_pdf, claims_pdf_ua
+from .pdf_reading import reading_result
 from .report import CheckResult
 from .rules import RULES
 
@@ -27,7 +28,9 @@ def pdf_results(artifact: Artifact) -> tuple[CheckResult, ...]:
     """
     if not claims_pdf_ua(artifact.data):
         return ()
-    return check_pdf(artifact.data, artifact.name)
+    reading = (reading_result(artifact.data, artifact.source_html, artifact.name),) \
+        if artifact.source_html else ()
+    return check_pdf(artifact.data, artifact.name) + reading
 
 
 def epub_results(artifact: Artifact, run_validators: bool) -> tuple[CheckResult, ...]:

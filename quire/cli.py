@@ -12,6 +12,7 @@ from . import __version__
 from .build import build
 from .errors import BookError
 from .output import Artifact
+from .pdf_reading import TOOL as READING_TOOL
 from .validate import PROJECT
 
 EXIT_OK, EXIT_BOOK_ERROR, EXIT_INTERNAL = 0, 1, 3
@@ -59,14 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     for warning in result.warnings:
         _report(warning, "warning")
     matterhorn: dict[str, int] = {}
+    reading: dict[str, str] = {}
     for check in result.checks:
-        if check.target.endswith(".pdf"):  # one line per file, not per checkpoint
+        if check.target.endswith(".pdf") and check.tool == READING_TOOL:
+            reading[check.target] = check.summary.rstrip(".").lower()
+        elif check.target.endswith(".pdf"):  # one line per file, not per checkpoint
             matterhorn[check.target] = matterhorn.get(check.target, 0) + 1
         elif not check.tool.startswith("quire rule"):
             verdict = "passed" if check.ran and check.passed else "NOT RUN" if not check.ran else "FAILED"
             print(f"  {check.tool} {check.target}: {verdict} ({check.summary.rstrip('.')})")
     for target, count in matterhorn.items():
-        print(f"  PDF/UA-1 (Matterhorn) {target}: passed ({count} checkpoints)")
+        read = f"; {reading[target]}" if target in reading else ""
+        print(f"  PDF/UA-1 (Matterhorn) {target}: passed ({count} checkpoints{read})")
     print(f"built {len(result.artifacts)} files, listed in {result.written[-1]}, "
           f"in {result.seconds:.2f} s")
     return EXIT_OK

@@ -71,7 +71,8 @@ def _artifact(name: str, edition: str, result: PdfResult, styles: Path) -> Artif
         raise BookError("B002", f"the PDF renderer reported, for {name}: {result.warnings[0]}",
                         None, None,
                         f"{len(result.warnings)} problem(s) in all; fix the first and build again")
-    return Artifact(name, "pdf", edition, result.data, 0.0, result.pages, result.page_map)
+    return Artifact(name, "pdf", edition, result.data, 0.0, result.pages, result.page_map,
+                    source_html=result.source_html or None)
 
 
 def make_trade(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Artifact]:

@@ -29,6 +29,8 @@ class Artifact:
     page_map: PageMap | None = None
     #: What the file claims of its accessibility, for an ebook.
     claims: AccessibilityClaims | None = None
+    #: For a tagged PDF: the HTML it was laid out from, which its text must read as.
+    source_html: str | None = None
 
 
 def write_atomically(path: Path, data: bytes) -> None:

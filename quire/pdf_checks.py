@@ -562,6 +562,14 @@ def no_heading_level_skipped(pdf: pikepdf.Pdf) -> Problems:
                  if level > previous + 1)
 
 
+def notes_have_unique_ids(pdf: pikepdf.Pdf) -> Problems:
+    """19-003 and 19-004: every Note has an /ID, and no two share one."""
+    notes = [e for e in elements(pdf) if e.S == "/Note"]
+    ids = Counter(str(e.ID) for e in notes if "/ID" in e)
+    return tuple(["a Note has no /ID" for e in notes if "/ID" not in e]
+                 + [f"{n} Notes share the /ID {i!r}" for i, n in sorted(ids.items()) if n > 1])
+
+
 def header_cells_have_a_scope(pdf: pikepdf.Pdf) -> Problems:
     """15-003: a TH has no Scope (quire gives every one a Scope)."""
     cells = [e for e in elements(pdf) if e.S == "/TH"]
@@ -794,6 +802,7 @@ PDF_CHECKS: tuple[PdfCheck, ...] = (
     PdfCheck("14-002", "the first heading is H1", first_heading_is_h1),
     PdfCheck("14-003", "no heading level is skipped", no_heading_level_skipped),
     PdfCheck("15-003", "every table header cell has a scope", header_cells_have_a_scope),
+    PdfCheck("19-003", "every note has a unique ID", notes_have_unique_ids),
     PdfCheck("18-001", "running heads and folios are pagination artifacts",
              page_furniture_is_pagination, True),
     PdfCheck("28-008", "every page with annotations has a tab order",

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 import lxml.html
 import pikepdf
 
-from .pdf_checks import Problems, _PageReader, is_element, kids, page_indices
+from .pdf_checks import DETAILS, Problems, _PageReader, is_element, kids, page_indices
+from .report import CheckResult
+
+#: The check as the report names it.
+TOOL = "quire PDF reading: every block reads word for word in one structure element"
 
 #: Characters that are not part of a word as read: soft hyphens, zero-width spaces, joiners.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -168,11 +172,15 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 def reading_problems(data: bytes, html: str) -> Problems:
     """Each block of ``html`` that does not read word for word inside one structure element
     of its kind of the PDF ``data``, in order; empty when every one does."""
+    return _problems(data, expected_blocks(html))
+
+
+def _problems(data: bytes, blocks: list[Block]) -> Problems:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         elements = read_structure(pdf)
     read = [(element.type, words(element.text)) for element in elements]
     problems, position = [], 0
-    for block in expected_blocks(html):
+    for block in blocks:
         wanted = words(block.text)
         types = BLOCKS[block.tag]
         match = next((i for i in range(position, len(read))
@@ -206,3 +214,15 @@ def _nearest(read: list[tuple[str, list[str]]], wanted: list[str], types: set[st
     missing = [w for w in wanted if w not in set(best)][:3]
     return f" (nearest reads \"{_excerpt(' '.join(best))}\"" + (
         f"; missing {', '.join(missing)})" if missing else ")")
+
+
+def reading_result(data: bytes, html: str, name: str) -> CheckResult:
+    """``reading_problems`` as a result of the build's checks."""
+    blocks = expected_blocks(html)
+    try:
+        problems = _problems(data, blocks)
+    except Exception as error:  # pikepdf raises many types; each means a broken file
+        problems = (f"the file could not be read: {type(error).__name__}: {error}",)
+    summary = (f"All {len(blocks)} blocks read word for word." if not problems else
+               f"{len(problems)} of {len(blocks)} blocks do not read word for word.")
+    return CheckResult(TOOL, name, True, not problems, summary, problems[:DETAILS])

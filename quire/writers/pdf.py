@@ -37,6 +37,8 @@ class Layout:
     html: object
     document: object
     warnings: tuple[str, ...]
+    #: The HTML text laid out.
+    source: str = ""
 
     @property
     def pages(self) -> int:
@@ -51,6 +53,8 @@ class PdfResult:
     page_map: PageMap | None
     #: What WeasyPrint logged: a resource it could not load, a CSS rule it ignored …
     warnings: tuple[str, ...]
+    #: The HTML a tagged PDF was made from ("" for another variant).
+    source_html: str = ""
 
 
 class _Collect(logging.Handler):
@@ -87,7 +91,7 @@ def lay_out(book: Book, styles: Path, html_text: str, style: PdfStyle) -> Layout
         html = HTML(string=html_text, base_url=fetcher.base_url("manuscript"),
                     url_fetcher=fetcher)
         document = html.render(stylesheets=stylesheets, font_config=fonts)
-    return Layout(html, document, tuple(collect.messages))
+    return Layout(html, document, tuple(collect.messages), html_text)
 
 
 def bundled_families(styles: Path) -> tuple[str, ...]:
@@ -119,7 +123,7 @@ def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
     A tagged edition gets its structure and metadata completed (``complete_metadata``);
     another variant is passed to ``finish`` (bytes -> bytes) instead.
     """
-    with _Collect() as collect, recording_sources() as sources:
+    with _Collect() as collect, recording_sources(layout.html.etree_element) as sources:
         data = layout.document.write_pdf(
             pdf_variant=style.variant or None,
             # A stable /ID: the same book gives the same file (reproducible builds).
@@ -138,7 +142,8 @@ def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
     return PdfResult(data=data, pages=pages,
                      page_map=_page_map(layout.html, layout.document, edition) if map_pages
                      else None,
-                     warnings=layout.warnings + tuple(collect.messages))
+                     warnings=layout.warnings + tuple(collect.messages),
+                     source_html=layout.source if style.variant == TAGGED else "")
 
 
 def _page_count(data: bytes) -> int:

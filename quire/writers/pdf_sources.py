@@ -12,7 +12,7 @@ of each element, and removes the labels.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 #: The private key each structure element carries until the finishing step removes it.
@@ -29,13 +29,31 @@ class Source:
     text: str
     #: Whether its box lays out lines of text: a block that holds inline content.
     lines: bool
+    #: What it is in the book, where PDF has a type of its own for it: "note" (a note of
+    #: the notes list), "noteref" (a note reference), or "".
+    kind: str = ""
+    #: Its id attribute.
+    id: str = ""
+
+
+def _kinds(root) -> dict[object, str]:
+    """The notes (items of a ``doc-endnotes`` list) and note references of the HTML."""
+    kinds: dict[object, str] = {}
+    for element in root.iter():
+        if element.get("role") == "doc-noteref":
+            kinds[element] = "noteref"
+        elif element.get("role") == "doc-endnotes":
+            for item in element.iter("li"):
+                kinds[item] = "note"
+    return kinds
 
 
 @contextmanager
-def recording_sources() -> Iterator[list[Source]]:
+def recording_sources(root) -> Iterator[list[Source]]:
     """While WeasyPrint writes a tagged PDF, label its structure elements with their source.
 
-    Yields the list the labels index into; it is complete when the block ends.
+    ``root`` is the document's element tree (WeasyPrint's ``HTML.etree_element``). Yields
+    the list the labels index into; it is complete when the block ends.
     """
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -44,13 +62,14 @@ def recording_sources() -> Iterator[list[Source]]:
     original = tags._build_box_tree
     sources: list[Source] = []
     index: dict[tuple[object, str], int] = {}
+    kinds = _kinds(root)
 
     def build_box_tree(box, *args):
         for element in original(box, *args):
             # An element made for a box deeper down was labelled by that box's own call.
             if SOURCE_KEY not in element:
                 real = box._box if isinstance(box, AbsolutePlaceholder) else box
-                element[SOURCE_KEY] = _source_index(real, boxes, sources, index)
+                element[SOURCE_KEY] = _source_index(real, boxes, sources, index, kinds)
             yield element
 
     tags._build_box_tree = build_box_tree
@@ -60,7 +79,7 @@ def recording_sources() -> Iterator[list[Source]]:
         tags._build_box_tree = original
 
 
-def _source_index(box, boxes, sources: list[Source], index: dict) -> int:
+def _source_index(box, boxes, sources: list[Source], index: dict, kinds: dict) -> int:
     if box.element is None:  # an anonymous box: a source of its own
         sources.append(Source(box.element_tag or "", "", False))
         return len(sources) - 1
@@ -70,10 +89,11 @@ def _source_index(box, boxes, sources: list[Source], index: dict) -> int:
         text = "" if pseudo else " ".join("".join(box.element.itertext()).split())
         lines = any(isinstance(child, boxes.LineBox) for child in getattr(box, "children", ()))
         index[key] = len(sources)
-        sources.append(Source(box.element_tag, text, lines))
+        sources.append(Source(box.element_tag, text, lines,
+                              "" if pseudo else kinds.get(box.element, ""),
+                              box.element.get("id") or ""))
     elif not sources[index[key]].lines and any(
             isinstance(child, boxes.LineBox) for child in getattr(box, "children", ())):
         # The same element's box on another page may be the one that holds lines.
-        found = sources[index[key]]
-        sources[index[key]] = Source(found.tag, found.text, True)
+        sources[index[key]] = replace(sources[index[key]], lines=True)
     return index[key]

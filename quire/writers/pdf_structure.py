@@ -78,6 +78,7 @@ def complete_structure(pdf: pikepdf.Pdf, book: Book, sources: list[Source] = ())
     tagged.merge_nested_links()
     tagged.join_link_annotations()
     tagged.wrap_list_item_bodies()
+    tagged.tag_notes(sources)
     folios = tagged.mark_margin_boxes_as_pagination()
     tagged.mark_leaders_as_layout()
     tagged.mark_word_breaks(sources)
@@ -515,6 +516,47 @@ class _TaggedPdf:
                 [self._raw(node, kind, kid) for kind, kid in node.kids
                  if (kind, kid) not in loose] + [body])
             changed = True
+        if changed:
+            self.read_tree()
+
+    def tag_notes(self, sources: list[Source]) -> None:
+        """PDF/UA-1 (ISO 14289-1 7.9): each note a Note with a unique /ID, each note
+        reference a Reference around its Link. WeasyPrint makes the notes list L > LI: it
+        becomes a Div of Notes, each holding its label and its paragraphs."""
+        changed = False
+        for node in list(self.nodes):
+            source = sources[node.source] if node.source is not None and sources else None
+            if source is None:
+                continue
+            if source.kind == "note" and node.type == "LI":
+                node.element.S = Name.Note
+                node.element.ID = pikepdf.String(f"note-{source.id or node.source}")
+                node.kids = [item for kind, kid in node.kids
+                             for item in (kid.kids if kind == "node" and kid.type == "LBody"
+                                          else [(kind, kid)])]
+                for kind, kid in node.kids:
+                    if kind == "node" and kid.type == "Lbl":  # Lbl belongs to an LI
+                        kid.element.S = Name.Span
+                self.rewrite_kids(node)
+                if node.parent is not None and node.parent.type == "L":
+                    node.parent.element.S = Name.Div
+                    if "/A" in node.parent.element:
+                        del node.parent.element["/A"]
+                changed = True
+            elif source.kind == "noteref" and node.type == "Link" \
+                    and node.parent is not None and node.parent.type != "Reference":
+                reference = self.pdf.make_indirect(pikepdf.Dictionary(
+                    Type=Name.StructElem, S=Name.Reference, P=node.parent.element,
+                    K=pikepdf.Array([node.element])))
+                if node.page is not None:
+                    reference.Pg = self.pages[node.page].obj
+                node.parent.kids = [("node", _Node(reference, "Reference", node.page,
+                                                   node.parent))
+                                    if kind == "node" and kid is node else (kind, kid)
+                                    for kind, kid in node.parent.kids]
+                self.rewrite_kids(node.parent)
+                node.element.P = reference
+                changed = True
         if changed:
             self.read_tree()
 
