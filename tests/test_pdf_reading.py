@@ -120,7 +120,13 @@ line breaks fall in several places in every edition of the book, with hyphenatio
 [^one]: The first note, which is short.
 [^two]: The second note, which is long enough to run over a line end in the trade edition,
     with a few more words, and a link to [the project's page](https://example.org/a/long/path/of/pages).
-"""
+
+## A long table
+
+| Term | Meaning |
+|------|---------|
+""" + "\n".join(f"| Term {i} | What term {i} means, in words enough to fill a line or two of "
+                f"its cell |" for i in range(70)) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +178,9 @@ def test_notes_are_note_elements_and_their_references_reference(long_book):
         assert all(k.S == "/Link" for e in references for k in e.K)
     assert len(notes) == 2 and len(set(ids)) == 2
     assert len(references) == 2
+    # a table over several pages is one Table, its header row read once
+    tables = trade.source_html.count("<table")
+    assert [e.type for e in elements if e.type in ("Table", "THead")] == ["Table", "THead"] * tables
     texts = [e.text for e in elements if e.type == "Note"]
     assert texts[0].startswith("1. The first note, which is short.")
     assert "The second note, which is long enough to run over a line end" in texts[1]

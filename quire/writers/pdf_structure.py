@@ -333,6 +333,8 @@ class _TaggedPdf:
         a list, of the chapter's section, and one per line of a link or an emphasis broken
         over lines. Once their parents are joined, the pieces of one source are adjacent
         siblings: each is joined into the first, its marked content and kids in order.
+        A table's header row that WeasyPrint repeats on the next page is left out of the
+        tree: its marked content becomes a pagination artifact, read once.
         """
         changed = False
 
@@ -345,6 +347,11 @@ class _TaggedPdf:
                         and previous.source == kid.source and previous.type == kid.type:
                     previous.kids.extend(kid.kids)
                     changed = True
+                elif kind == "node" and kid.type == "THead" and kid.source is not None \
+                        and any(k == "node" and n.source == kid.source for k, n in kept):
+                    changed = True  # a repeated header
+                    for item in kid.items():
+                        self.artifacts[item] = pikepdf.Dictionary(Type=Name.Pagination)
                 else:
                     kept.append((kind, kid))
             if len(kept) != len(node.kids):
@@ -458,23 +465,37 @@ class _TaggedPdf:
     def merge_nested_links(self) -> None:
         """``<a>`` and its ``::after`` boxes: one Link element with every part and annotation.
 
-        An annotation WeasyPrint files under the link's inline markup (``<a><em>…</em></a>``)
-        moves up to the Link too (Matterhorn 28-011).
+        An annotation WeasyPrint files under the link's inline markup, however deep
+        (``<a><em>…</em></a>``, ``<a><span>…<wbr></span></a>``), moves up to the Link too
+        (Matterhorn 28-011).
         """
         def is_annotation(kind, kid) -> bool:
             return kind == "other" and isinstance(kid, pikepdf.Dictionary) \
                 and kid.get("/Type") == Name.OBJR
+
+        def holds_annotations(node) -> bool:
+            return any(is_annotation(kind, kid) or (kind == "node" and holds_annotations(kid))
+                       for kind, kid in node.kids)
+
+        def pull(node) -> list:
+            """The annotations of ``node`` and its descendants, taken out of them."""
+            pulled = [k for k in node.kids if is_annotation(*k)]
+            for kind, kid in node.kids:
+                if kind == "node":
+                    pulled += pull(kid)
+            if any(is_annotation(*k) for k in node.kids):
+                node.element.K = pikepdf.Array([self._raw(node, *k) for k in node.kids
+                                                if not is_annotation(*k)])
+            return pulled
 
         def flatten(node) -> list:
             kids = []
             for kind, kid in node.kids:
                 if kind == "node" and kid.type == "Link":
                     kids.extend(flatten(kid))
-                elif kind == "node" and any(is_annotation(*k) for k in kid.kids):
-                    kid.element.K = pikepdf.Array([self._raw(kid, *k) for k in kid.kids
-                                                   if not is_annotation(*k)])
+                elif kind == "node":
                     kids.append((kind, kid))
-                    kids.extend(k for k in kid.kids if is_annotation(*k))
+                    kids.extend(pull(kid))
                 else:
                     kids.append((kind, kid))
             return kids
@@ -483,8 +504,7 @@ class _TaggedPdf:
         for node in self.of_type("Link"):
             if node.parent is not None and node.parent.type == "Link":
                 continue
-            if any(kind == "node" and (kid.type == "Link"
-                                       or any(is_annotation(*k) for k in kid.kids))
+            if any(kind == "node" and (kid.type == "Link" or holds_annotations(kid))
                    for kind, kid in node.kids):
                 kids = flatten(node)
                 for kind, kid in kids:
@@ -581,7 +601,7 @@ class _TaggedPdf:
             box = self.pages[page].mediabox
             middle = (float(box[1]) + float(box[3])) / 2
             for mcid in sorted(marks):
-                if (page, mcid) in self.owner:
+                if (page, mcid) in self.owner or (page, mcid) in self.artifacts:
                     continue
                 mark = marks[mcid]
                 properties = pikepdf.Dictionary(Type=Name.Pagination)
