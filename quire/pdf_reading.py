@@ -48,8 +48,11 @@ class ReadElement:
 class _ReadingPage(_PageReader):
     """A page's text per MCID in drawing order, with marked-content ActualText applied."""
 
-    def __init__(self, page: pikepdf.Page, tables):
+    def __init__(self, page: pikepdf.Page, tables, in_content: bool = True):
         super().__init__(page, tables)
+        #: Whether /ActualText in the content's marked sequences counts (as it does for
+        #: Acrobat and poppler); some readers take it from structure elements only.
+        self.in_content = in_content
         self.texts: dict[int, str] = {}
         #: Per open sequence: (MCID or None, ActualText or None, whether that was read).
         self.open: list[list] = []
@@ -62,7 +65,8 @@ class _ReadingPage(_PageReader):
             mcid = actual = None
             if isinstance(properties, pikepdf.Dictionary):
                 mcid = int(properties.MCID) if "/MCID" in properties else None
-                actual = str(properties.ActualText) if "/ActualText" in properties else None
+                actual = str(properties.ActualText) if "/ActualText" in properties \
+                    and self.in_content else None
             self.open.append([mcid, actual, False])
         elif op == "EMC" and self.open:
             mcid, actual, read = self.open.pop()
@@ -89,12 +93,15 @@ class _ReadingPage(_PageReader):
         self._add(self.decode(operands[-1]))
 
 
-def read_structure(pdf: pikepdf.Pdf) -> list[ReadElement]:
-    """Every structure element, in reading order, with the text a screen reader gets."""
+def read_structure(pdf: pikepdf.Pdf, in_content: bool = True) -> list[ReadElement]:
+    """Every structure element, in reading order, with the text a screen reader gets.
+
+    ``in_content=False`` reads as a reader that ignores /ActualText in the page content.
+    """
     tables: dict = {}
     pages = []
     for page in pdf.pages:
-        reader = _ReadingPage(page, tables)
+        reader = _ReadingPage(page, tables, in_content)
         reader.read()
         pages.append(reader.texts)
     indices = page_indices(pdf)

@@ -59,6 +59,13 @@ def test_the_check_fails_on_what_weasyprint_writes_alone(guide):
     assert any("Betrayal:Healing" in t or "Sexand" in t or "andTrust" in t for t in texts)
 
 
+def test_readers_of_either_kind_of_actual_text_read_the_same(guide):
+    """Acrobat and poppler take /ActualText from the page content, other readers from the
+    structure elements only: both read every element alike."""
+    with pikepdf.open(guide.edition("letter")) as pdf:
+        assert read_structure(pdf) == read_structure(pdf, in_content=False)
+
+
 def test_hyphens_of_line_breaks_read_as_soft_hyphens(guide):
     with pikepdf.open(guide.edition("letter")) as pdf:
         elements = read_structure(pdf)

@@ -265,6 +265,23 @@ def test_15_003_table_header_cells_have_a_scope(any_book, opened):
                 for a in checks.attributes(e, "/Table")] == ["/Column", "/Column"]
 
 
+def test_19_003_notes_have_unique_ids(any_book, opened, tmp_path):
+    assert checks.notes_have_unique_ids(opened(any_book)) == ()
+    # a note without /ID, and two sharing one, fail
+    pdf = pikepdf.new()
+    document = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
+                                                    S=pikepdf.Name.Document))
+    notes = [pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem,
+                                                  S=pikepdf.Name.Note, P=document))
+             for _ in range(3)]
+    notes[1].ID = notes[2].ID = pikepdf.String("n1")
+    document.K = pikepdf.Array(notes)
+    pdf.Root.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructTreeRoot, K=pikepdf.Array([document])))
+    assert checks.notes_have_unique_ids(pdf) == ("a Note has no /ID",
+                                                 "2 Notes share the /ID 'n1'")
+
+
 def test_09_004_tables_follow_iso_32000_table_337(any_book, opened):
     assert checks.tables_are_well_formed(opened(any_book)) == ()
 
@@ -506,6 +523,8 @@ DAMAGE: dict[str, tuple[Callable[[pikepdf.Pdf], None], str]] = {
                "H3 follows H1"),
     "15-003": (lambda pdf: _delete(checks.attributes(_elements_of(pdf, "/TH")[0], "/Table")[0],
                                    "/Scope"), "TH 1 of 2 has no /Scope"),
+    "19-003": (lambda pdf: _set(_elements_of(pdf, "/P")[0], "/S", pikepdf.Name.Note),
+               "a Note has no /ID"),
     "18-001": (_footer_attached_to_the_top, "a /Footer not attached to the /Bottom"),
     "28-008": (lambda pdf: _delete(_annotated_page(pdf), "/Tabs"), "annotations but no /Tabs"),
     "28-009": (lambda pdf: _set(_annotated_page(pdf), "/Tabs", pikepdf.Name.R), "/Tabs /R"),

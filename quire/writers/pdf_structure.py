@@ -441,6 +441,13 @@ class _TaggedPdf:
                 gap = False
             for item, fix in _word_breaks(sources[node.source].text, pieces):
                 self.text_fixes[item] = fix
+        # The element that holds the fixed text says it too, for a reader that takes
+        # /ActualText from structure elements only.
+        for owner in {self.owner[item] for item in self.text_fixes if item in self.owner}:
+            owner.element.ActualText = pikepdf.String("".join(
+                _fixed(self.mark(item).text, self.text_fixes.get(item))
+                for item in owner.items()
+                if item not in self.artifacts and self.mark(item) is not None))
 
     def mark(self, item: tuple[int, int]) -> _Mark | None:
         return self.content[item[0]][1].get(item[1]) if item[0] is not None else None
@@ -857,6 +864,15 @@ def _word_breaks(source: str, pieces: list[tuple[object, str, bool]]) -> list[tu
             fixes.append((key, "space"))
     return fixes
 
+
+
+def _fixed(text: str, fix: str | None) -> str:
+    """A piece's text as it reads with its fix (``_word_breaks``)."""
+    if fix == "space":
+        return text + " "
+    if fix == "hyphen":
+        return text[:-1] + "\u00ad"
+    return text
 
 
 def _found(folded_source: str, drawn: str, cursor: int) -> bool:
