@@ -163,7 +163,9 @@ class CitationFormatter:
             source = CiteProcJSON([_escaped(e) for e in entries.values()])
             bibliography = CitationStylesBibliography(style, source, formatter.html)
             citations = {}
-            for item in items:
+            # Each work also cited bare, for the names of its back-links: "Glass, 2003".
+            bare = {item.key.lower(): CiteItem(item.key) for item in items}
+            for item in [*items, *bare.values()]:
                 if item in citations:
                     continue
                 extra = {}
@@ -176,6 +178,7 @@ class CitationFormatter:
             bibliography.sort()
             self._html = {item: _without_parentheses(_xhtml(bibliography.cite(c, _unknown)))
                           for item, c in citations.items()}
+            self._bare = {key: self._html[item] for key, item in bare.items()}
             self._entries = [(entry.key, _xhtml(str(text))) for entry, text
                              in zip(bibliography.items, bibliography.bibliography())]
 
@@ -186,6 +189,24 @@ class CitationFormatter:
     def entries(self) -> list[tuple[str, str]]:
         """(lower-case key, entry XHTML) in the reference list's order."""
         return self._entries
+
+    def narrative(self, key: str) -> str:
+        """The work as a sentence names it, plain text: ``Glass & Wright (2003)``."""
+        text = html.unescape(re.sub(r"<[^>]+>", "", self._bare[key.lower()]))
+        author, comma, year = text.rpartition(", ")
+        return f"{author} ({year})" if comma and author else text
+
+    def backlink_labels(self, key: str, chapters: list[str]) -> tuple[str, ...]:
+        """The accessible name of each back-link from the entry ``key`` to its citations.
+
+        ``chapters``: the title of the chapter of each citation, in reading order. Each name
+        says where the link goes and is unique in the book (the work's author-date is).
+        """
+        work, count = self.narrative(key), len(chapters)
+        if count == 1:
+            return (f"Back to the citation of {work} in “{chapters[0]}”",)
+        return tuple(f"Back to citation {index} of {count} of {work}, in “{chapter}”"
+                     for index, chapter in enumerate(chapters, start=1))
 
 
 def _without_parentheses(html: str) -> str:

@@ -57,7 +57,8 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
     cited = {key for _, key in ids.citations}
     for key, html in (formatter.entries() if formatter else []):
         cited_by = tuple(cite_id for cite_id, k in ids.citations if k == key)
-        references.append(Reference(key=key, html=html, cited_by=cited_by))
+        labels = formatter.backlink_labels(key, [ids.citation_chapters[c] for c in cited_by])
+        references.append(Reference(key=key, html=html, cited_by=cited_by, backlink_labels=labels))
     for key, entry in entries.items():
         if key not in cited:
             warnings.append(BookError(

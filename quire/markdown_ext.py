@@ -51,6 +51,8 @@ class BookIds:
     manuscript_root: Path
     taken: set[str] = field(default_factory=lambda: set(TEMPLATE_IDS))
     citations: list[tuple[str, str]] = field(default_factory=list)  # (citation id, key)
+    #: The title of the chapter each citation is in, by citation id (for back-link names).
+    citation_chapters: dict[str, str] = field(default_factory=dict)
 
     def claim(self, wanted: str, explicit: bool, by_build: bool = False) -> str:
         """A book-wide unique id: explicit ids must be unique, generated ones are made so."""
@@ -99,7 +101,8 @@ class CitationProcessor(InlineProcessor):
             cite_id = f"cite-{len(self.ids.citations) + 1}"
             self.ids.citations.append((cite_id, item.key.lower()))
             link = etree.SubElement(span, "a", {
-                "href": f"#ref-{item.key.lower()}", "id": cite_id, "role": "doc-biblioref"})
+                "href": f"#ref-{item.key.lower()}", "id": cite_id, "role": "doc-biblioref",
+                "epub:type": "biblioref"})
             _set_inline_html(link, self.ids.citation_html[item])
             link.tail = "; " if index < len(cluster.items) - 1 else ")"
         return span, m.start(0), m.end(0)
@@ -127,14 +130,35 @@ class ChapterTreeprocessor(Treeprocessor):
                                                  by_build=element.get("role") == "doc-biblioref"))
             if element.tag == "img":
                 self._image(element)
+        chapter = self.state.headings[0].text if self.state.headings else ""
+        # The number each note reference shows, by the (new) id of its <sup>.
+        numbers = {sup.get("id"): "".join(sup.itertext()).strip()
+                   for sup in root.iter("sup") if sup.get("id", "").startswith("fnref")}
         for element in root.iter("a"):
             target = element.get("href", "")[1:]
             if element.get("href", "").startswith("#") and target in renamed:
                 element.set("href", "#" + renamed[target])
+            if element.get("role") == "doc-biblioref":
+                self.ids.citation_chapters[element.get("id")] = chapter
             self._link(element)
+        for item in root.iter("li"):
+            if not item.get("id", "").startswith("fn-"):
+                continue
+            backlinks = [a for a in item.iter("a") if a.get("class") == "footnote-backref"]
+            for index, link in enumerate(backlinks, start=1):
+                number = numbers.get(link.get("href", "")[1:], "")
+                # Unique in the book, and saying where it goes (WCAG 2.4.4, 2.4.9).
+                link.set("aria-label", f"Back to note reference {number} in “{chapter}”"
+                         if len(backlinks) == 1 else
+                         f"Back to reference {index} of {len(backlinks)} to note {number} "
+                         f"in “{chapter}”")
+            if backlinks:
+                # A note at the end of its chapter: an endnote, as Foliate and iBooks read it.
+                item.set("epub:type", "endnote")
         for element in root.iter("div"):
             if element.get("class") == "footnote":
                 element.set("role", "doc-endnotes")
+                element.set("epub:type", "endnotes")
                 element.set("aria-label", "Notes")
         return None
 
@@ -143,12 +167,13 @@ class ChapterTreeprocessor(Treeprocessor):
         if kind == "footnote-ref":
             number = "".join(element.itertext()).strip()
             element.set("role", "doc-noteref")
+            element.set("epub:type", "noteref")
             element.set("aria-label", f"Note {number}")
             return
         if kind == "footnote-backref":
             element.set("role", "doc-backlink")
-            element.set("aria-label", "Back to the text")
-            element.attrib.pop("title", None)
+            element.set("epub:type", "backlink")
+            element.attrib.pop("title", None)  # named in run(), once the numbers are known
             return
         if element.get("role") == "doc-biblioref":
             return

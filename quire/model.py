@@ -85,6 +85,8 @@ class Reference:
     html: str
     #: Ids of the in-text citations that point at this entry, in reading order.
     cited_by: tuple[str, ...]
+    #: The accessible name of the back-link to each of those citations, unique in the book.
+    backlink_labels: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:

@@ -31,7 +31,7 @@ def problem_for(text: str, ids: BookIds) -> SourceProblem:
 
 
 def parse(html: str) -> etree._Element:
-    return etree.fromstring(f"<div>{html}</div>")
+    return etree.fromstring(f'<div xmlns:epub="http://www.idpf.org/2007/ops">{html}</div>')
 
 
 def test_headings_get_slug_ids(root):
@@ -135,7 +135,8 @@ def test_inline_raw_html_is_escaped_text(root):
 def test_citation_becomes_a_link_to_the_reference(root):
     ids = ids_for(root, {CiteItem("k"): "Kay, 2000"})
     html, _ = convert_chapter("# T\n\nAs shown [@k].\n", ids)
-    assert '<a href="#ref-k" id="cite-1" role="doc-biblioref">Kay, 2000</a>' in html
+    assert ('<a epub:type="biblioref" href="#ref-k" id="cite-1" role="doc-biblioref">'
+            'Kay, 2000</a>') in html
     span = parse(html).find(".//span[@class='citation']")
     assert "".join(span.itertext()) == "(Kay, 2000)"
     assert ids.citations == [("cite-1", "k")]
