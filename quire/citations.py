@@ -6,9 +6,11 @@ import html
 import json
 import re
 import warnings
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
 
+from .addresses import mark_addresses
 from .errors import BookError, line_of
 from .sources import read_source
 
@@ -179,7 +181,7 @@ class CitationFormatter:
             self._html = {item: _without_parentheses(_xhtml(bibliography.cite(c, _unknown)))
                           for item, c in citations.items()}
             self._bare = {key: self._html[item] for key, item in bare.items()}
-            self._entries = [(entry.key, _xhtml(str(text))) for entry, text
+            self._entries = [(entry.key, _with_addresses(_xhtml(str(text)))) for entry, text
                              in zip(bibliography.items, bibliography.bibliography())]
 
     def item_html(self, item: CiteItem) -> str:
@@ -215,6 +217,15 @@ def _without_parentheses(html: str) -> str:
 
 def _unknown(item) -> None:  # pragma: no cover - keys are checked before formatting
     raise KeyError(item.key)
+
+
+def _with_addresses(entry: str) -> str:
+    """An entry's URLs and DOIs marked so that they are never hyphenated (``addresses``)."""
+    fragment = etree.fromstring(f"<x>{entry}</x>")
+    if not mark_addresses(fragment):
+        return entry
+    marked = etree.tostring(fragment, encoding="unicode", short_empty_elements=True)
+    return marked[len("<x>"):-len("</x>")]
 
 
 def _xhtml(html: str) -> str:

@@ -1,4 +1,5 @@
-"""Python-Markdown extensions: citations, book-wide unique ids, checked images, no raw HTML."""
+"""Python-Markdown extensions: citations, book-wide unique ids, checked images, no raw HTML,
+unhyphenated addresses."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .addresses import mark_addresses
 from .citations import CLUSTER_RE, parse_cluster
 from .model import Heading, Image
 
@@ -240,6 +242,20 @@ class ChapterTreeprocessor(Treeprocessor):
         self.state.images.append(Image(src=src, path=path, media_type=media_type))
 
 
+class AddressTreeprocessor(Treeprocessor):
+    """Web addresses, domains and e-mail addresses in the text are never hyphenated.
+
+    Each is cut after every "/" and "." into pieces, each a ``<span class="url">`` (whole and
+    unhyphenated in every stylesheet) with a ``<wbr/>`` between two, the only places it may
+    break: see ``addresses``. Code is left alone, and so are citations (their text is the
+    build's). A link whose text is or contains an address gets the pieces inside it.
+    """
+
+    def run(self, root):
+        mark_addresses(root, skip_roles=frozenset({"doc-biblioref"}))
+        return None
+
+
 class BookExtension(Extension):
     """Everything a chapter needs on top of Markdown, registered by name and priority."""
 
@@ -257,6 +273,8 @@ class BookExtension(Extension):
         md.inlinePatterns.register(CitationProcessor(self.ids), "citation", 175)
         # After 'unescape' (0), so heading text is final.
         md.treeprocessors.register(ChapterTreeprocessor(md, self.ids, self.state), "book_ids", -1)
+        # Last: the headings' text (contents, bookmarks) is taken before addresses are split.
+        md.treeprocessors.register(AddressTreeprocessor(md), "addresses", -2)
 
 
 def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
