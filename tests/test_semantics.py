@@ -97,6 +97,8 @@ def test_the_guide_marks_its_citations_backlinks_and_bibliography(guide):
     assert citations and all(a.get(EPUB_TYPE) == "biblioref" for a in citations)
     references = documents["references.xhtml"]
     assert references.find(f".//{X}section").get(EPUB_TYPE) == "bibliography"
+    entries = references.findall(f".//{X}ul/{X}li")
+    assert entries and all(li.get(EPUB_TYPE) == "biblioentry" for li in entries)
     backlinks = [a for a in references.iter(f"{X}a") if a.get("class") == "backlink"]
     assert len(backlinks) == len(citations)
     assert all(a.get(EPUB_TYPE) == "backlink" and a.get("role") == "doc-backlink"
