@@ -20,15 +20,19 @@ from .report import CheckResult, page_links, report_data, report_html, report_js
 from .editions import EDITIONS
 
 
-def _run_checks(artifacts: list[Artifact], files: int,
-                run_validators: bool) -> tuple[CheckResult, ...]:
-    """Run every check on the made files; fail the build on any that fails."""
-    checks = rule_results(files)
+def _run_checks(artifacts: list[Artifact], files: int, run_validators: bool
+                ) -> tuple[tuple[CheckResult, ...], tuple[Artifact, ...]]:
+    """Run every check on the made files; fail the build on any that fails.
+
+    Also returns the files a checker writes for the output (DAISY Ace's own report).
+    """
+    checks, reports = rule_results(files), ()
     for artifact in artifacts:
         if artifact.format == "pdf":
             checks += pdf_results(artifact)
         elif artifact.format == "epub":
-            checks += epub_results(artifact, run_validators)
+            results, written = epub_results(artifact, run_validators)
+            checks, reports = checks + results, reports + written
     # A validator that should have run and could not is a failure too: the report must not
     # go out without its verdict.
     failed = [check for check in checks
@@ -37,15 +41,17 @@ def _run_checks(artifacts: list[Artifact], files: int,
         first = failed[0]
         raise BookError("B003", f"{first.tool} failed on {first.target}: {first.summary}",
                         None, None, "; ".join(first.details[:3]) or "see the tool's report")
-    return checks
+    return checks, reports
 
 
 def _accessibility_report(book: Book, styles: Path, artifacts: list[Artifact],
-                          checks: tuple[CheckResult, ...]) -> tuple[Artifact, Artifact]:
+                          checks: tuple[CheckResult, ...],
+                          tool_reports: tuple[Artifact, ...] = ()) -> tuple[Artifact, Artifact]:
     ebook = next((a for a in artifacts if a.format == "epub"), None)
+    ace_page = next((a.name for a in tool_reports if a.name.endswith("/report.html")), None)
     data = report_data(book, ebook.claims if ebook else print_claims(book), checks,
                        page_links(ebook.data) if ebook else (),
-                       {a.name: a.edition for a in artifacts})
+                       {a.name: a.edition for a in artifacts}, ace_report=ace_page)
     name = f"{book.metadata.slug}-accessibility"
     return (Artifact(f"{name}.html", "html", "accessibility-report", report_html(data, styles), 0),
             Artifact(f"{name}.json", "json", "accessibility-report", report_json(data), 0))
@@ -86,9 +92,10 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
             if on_artifact is not None:
                 on_artifact(artifact)
     began = time.perf_counter()
-    checks = _run_checks(artifacts, len(book.chapters) + len(stylesheets), run_validators)
-    reports = _accessibility_report(book, styles, artifacts, checks)
-    for report in reports:
+    checks, tool_reports = _run_checks(artifacts, len(book.chapters) + len(stylesheets),
+                                       run_validators)
+    reports = _accessibility_report(book, styles, artifacts, checks, tool_reports)
+    for report in reports + tool_reports:
         artifacts.append(replace(report, seconds=time.perf_counter() - began))
         if on_artifact is not None:
             on_artifact(artifacts[-1])

@@ -33,20 +33,37 @@ def pdf_results(artifact: Artifact) -> tuple[CheckResult, ...]:
     return check_pdf(artifact.data, artifact.name) + reading
 
 
-def epub_results(artifact: Artifact, run_validators: bool) -> tuple[CheckResult, ...]:
+#: Ace's own report is published in this folder beside the EPUB: ``SLUG-ace/report.html``.
+ACE_REPORT_SUFFIX = "-ace"
+#: The manifest's format of each kind of file in Ace's report folder.
+FORMATS = {".html": "html", ".json": "json", ".css": "css", ".js": "js",
+           ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".gif": "gif", ".svg": "svg",
+           ".webp": "webp"}
+
+
+def ace_report_folder(epub_name: str) -> str:
+    return Path(epub_name).stem + ACE_REPORT_SUFFIX
+
+
+def epub_results(artifact: Artifact, run_validators: bool
+                 ) -> tuple[tuple[CheckResult, ...], tuple[Artifact, ...]]:
+    """EPUBCheck, DAISY Ace and axe-core on the EPUB, side by side; and Ace's own report
+    folder as files to publish (``SLUG-ace/…``), none when the validators do not run."""
     if not run_validators:
         reason = "Skipped: the build was asked not to run the validators (--no-validate)."
-        return (CheckResult("EPUBCheck", artifact.name, False, False, reason),
-                CheckResult("DAISY Ace", artifact.name, False, False, reason))
+        return tuple(CheckResult(tool, artifact.name, False, False, reason)
+                     for tool in ("EPUBCheck", "DAISY Ace", "axe-core")), ()
+    folder_name = ace_report_folder(artifact.name)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / artifact.name
         path.write_bytes(artifact.data)
         # Side by side: each is mostly a separate process waiting on its own start-up.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            epubcheck_run, ace_run = pool.submit(validate.epubcheck, path), pool.submit(
-                validate.ace, path)
-            epubcheck, ace = epubcheck_run.result(), ace_run.result()
-    return (
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            runs = (pool.submit(validate.epubcheck, path),
+                    pool.submit(validate.ace, path, f"../{artifact.name}"),
+                    pool.submit(validate.axe, path))
+            epubcheck, ace, axe = (run.result() for run in runs)
+    results = (
         CheckResult(epubcheck.name, artifact.name, epubcheck.available, epubcheck.passed,
                     _summary(epubcheck.available, epubcheck.counts, epubcheck.messages),
                     epubcheck.messages),
@@ -54,7 +71,31 @@ def epub_results(artifact: Artifact, run_validators: bool) -> tuple[CheckResult,
                     _summary(ace.available, ace.counts, ace.messages),
                     tuple(f"{v.impact} {v.rule} {v.file}: {v.description}"
                           for v in ace.violations) or ace.messages),
+        CheckResult(axe.name, artifact.name, axe.available, axe.passed, _axe_summary(axe),
+                    _axe_details(axe)),
     )
+    files = tuple(Artifact(f"{folder_name}/{name}", FORMATS.get(Path(name).suffix.lower(),
+                                                                 Path(name).suffix.lstrip(".")),
+                           "accessibility-report", data, 0.0)
+                  for name, data in ace.report)
+    return results, files
+
+
+def _axe_summary(axe: validate.AxeVerdict) -> str:
+    if not axe.available:
+        return _summary(False, axe.counts, axe.messages)
+    if not axe.rules:  # it ran and gave no result
+        return "No result: " + (axe.messages[0] if axe.messages else "see the details.")
+    sizes = " and ".join(str(width) for width, _ in validate.AXE_VIEWPORTS)
+    return (f"{len(axe.rules)} rules, WCAG 2.2 A and AA and {len(validate.AXE_RULES)} best "
+            f"practices, on {len(axe.documents)} documents {sizes} px wide: "
+            + _summary(True, axe.counts, ()))
+
+
+def _axe_details(axe: validate.AxeVerdict) -> tuple[str, ...]:
+    if not axe.rules:
+        return axe.messages
+    return axe.messages + axe.needs_review + ("Rules run: " + ", ".join(axe.rules) + ".",)
 
 
 def _summary(available: bool, counts: dict[str, int], messages: tuple[str, ...]) -> str:

@@ -32,8 +32,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--styles", type=Path, default=PROJECT / "styles",
                    help="folder with the templates, stylesheets and fonts (default: styles/)")
     p.add_argument("--no-validate", action="store_true",
-                   help="skip EPUBCheck and Ace (quick drafts); the accessibility report "
-                        "then says they were not run")
+                   help="skip EPUBCheck, Ace and axe-core (quick drafts); the accessibility "
+                        "report then says they were not run")
     p.add_argument("--version", action="version", version=f"quire {__version__}")
     return p
 

@@ -74,9 +74,16 @@ def publish(artifacts: list[Artifact], folder: Path, generator: str) -> list[Pat
     write_atomically(folder / MANIFEST, manifest(artifacts, generator))
     written.append(folder / MANIFEST)
     for name in previous - {a.name for a in artifacts}:
-        stale = folder / name
-        if stale.parent == folder:  # only names the manifest gave, in this folder
-            stale.unlink(missing_ok=True)
+        relative = Path(name)
+        # Only names the manifest gave, in this folder or a subfolder of it (a tool's report).
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            continue
+        stale = folder / relative
+        stale.unlink(missing_ok=True)
+        parent = stale.parent
+        while parent != folder and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()  # a subfolder left empty goes too
+            parent = parent.parent
     return written
 
 

@@ -54,8 +54,11 @@ def _text_slots(element):
 
 def _insert(section, offset: int, marker) -> None:
     if offset == 0 and section.tag == f"{{{XHTML_NS}}}nav":
-        # A nav holds only a heading and a list (EPUB 3.3, 7.3): the marker goes before it.
-        section.addprevious(marker)
+        # The contents page: the marker goes first inside its nav, not before it, so that
+        # it is in a landmark like the rest of the page (axe's region rule). Only the
+        # navigation document's nav is restricted to a heading and a list (EPUB 3.3, 7.3).
+        marker.tail, section.text = section.text, None
+        section.insert(0, marker)
         return
     seen = 0
     for owner, slot, text in _text_slots(section):

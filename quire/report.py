@@ -43,7 +43,9 @@ def page_links(epub: bytes) -> tuple[PageLink, ...]:
 
 
 def report_data(book: Book, claims: AccessibilityClaims, checks: tuple[CheckResult, ...],
-                pages: tuple[PageLink, ...], files: dict[str, str]) -> dict:
+                pages: tuple[PageLink, ...], files: dict[str, str],
+                ace_report: str | None = None) -> dict:
+    """``ace_report``: DAISY Ace's own report page, published beside this one."""
     meta = book.metadata
     return {
         "title": meta.full_title,
@@ -66,6 +68,7 @@ def report_data(book: Book, claims: AccessibilityClaims, checks: tuple[CheckResu
             "schema:accessibilitySummary": claims.summary,
         } | ({"pageBreakSource": claims.page_source} if claims.page_source else {}),
         "checks": [asdict(check) for check in checks],
+        "ace_report": ace_report,
         "page_mapping": [asdict(page) for page in pages],
     }
 

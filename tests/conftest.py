@@ -26,7 +26,7 @@ class Built:
     result: BuildResult
 
     def file(self, suffix: str) -> Path:
-        (path,) = [p for p in self.result.written if p.suffix == suffix]
+        (path,) = [p for p in self.result.written if p.suffix == suffix and p.parent == self.out]
         return path
 
     @property
