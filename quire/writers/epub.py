@@ -89,7 +89,7 @@ def write_epub(book: Book, styles: Path, claims: AccessibilityClaims,
     epub.write_epub(out, package, {
         "raise_exceptions": True, "mtime": book.modified, "play_order": {"enabled": True},
     })
-    return repackage(out.getvalue(), meta.language, book.modified)
+    return repackage(out.getvalue(), meta.language, book.modified, meta.full_title)
 
 
 def _add_accessibility(package: epub.EpubBook, claims: AccessibilityClaims) -> None:
