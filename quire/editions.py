@@ -135,7 +135,9 @@ def make_ebook(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Arti
     """EPUB 3, with the trade edition's page numbers when the build makes it."""
     source = next((a for a in made.values() if a.edition == "trade"), None)
     page_map = source.page_map if source else None
-    page_source = f"{book.metadata.identifier} (print edition, {source.name})" if source else None
+    # The print edition's own identifier (book.toml's print_isbn or print_identifier, or
+    # one derived from the ebook's), never the ebook's: EPUB Accessibility 1.1, 2.4.
+    page_source = book.metadata.print_edition_identifier if source else None
     cover = cover_jpeg(book, styles) if book.production.cover else None
     claims = accessibility_claims(book, page_map, page_source, has_cover=cover is not None)
     data = write_epub(book, styles, claims, page_map, cover)

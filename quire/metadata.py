@@ -32,6 +32,8 @@ KEYS: dict[str, Key] = {
     "language": Key(str, True, "BCP 47 language tag of the text, e.g. en-US."),
     "identifier": Key(str, False, "Stable urn:uuid:… identifier; required unless isbn is given."),
     "isbn": Key(str, False, "ISBN-13 of this edition; becomes the identifier."),
+    "print_isbn": Key(str, False, "ISBN-13 of the print (trade) edition whose page numbers the ebook carries."),
+    "print_identifier": Key(str, False, "Identifier (a URN) of the print edition, when it has no ISBN; default: derived from the identifier."),
     "publisher": Key(str, True, "Publisher's name."),
     "date": Key(dt.date, True, "Publication date of this edition (YYYY-MM-DD)."),
     "rights": Key(str, True, "Copyright and licence statement."),
@@ -99,6 +101,7 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
         raise BookError("M006", f"identifier '{identifier}' is not a urn:uuid:… URN", path,
                         _key_line(text, "identifier"),
                         f"use a UUID that never changes, e.g. \"urn:uuid:{uuid.uuid4()}\"")
+    print_identifier = _print_identifier(table, text, path, identifier)
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", table["language"].strip()):
         raise BookError("M004", f"language '{table['language']}' is not a BCP 47 tag", path,
                         _key_line(text, "language"), "write e.g. en, en-US, fr-CA")
@@ -122,7 +125,33 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
         creators=_creators(table["creators"], text, path),
         slug=table.get("slug") or _slug(table["title"]),
         url=table.get("url"),
+        print_identifier=print_identifier,
     )
+
+
+def _print_identifier(table: dict[str, Any], text: str, path: Path,
+                      identifier: str) -> str | None:
+    """``print_isbn`` as a urn:isbn:, else ``print_identifier`` (any URN), else None (the
+    model derives one); never the ebook's own identifier."""
+    if "print_isbn" in table:
+        isbn = re.sub(r"[\s-]", "", table["print_isbn"])
+        if not re.fullmatch(r"97[89]\d{10}", isbn) or not _isbn13_ok(isbn):
+            raise BookError("M006", f"'{table['print_isbn']}' is not a valid ISBN-13", path,
+                            _key_line(text, "print_isbn"), "check the digits and the check digit")
+        found, key = f"urn:isbn:{isbn}", "print_isbn"
+    elif "print_identifier" in table:
+        found, key = table["print_identifier"].strip(), "print_identifier"
+        if not re.fullmatch(r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+", found, re.IGNORECASE):
+            raise BookError("M006", f"print_identifier '{found}' is not a URN", path,
+                            _key_line(text, key), 'write e.g. "urn:isbn:9780306406157" or '
+                            f'"urn:uuid:{uuid.uuid4()}"')
+    else:
+        return None
+    if found.lower() == identifier.lower():
+        raise BookError("M006", f"{key} is the ebook's own identifier", path,
+                        _key_line(text, key), "the print edition is another edition, with an "
+                        "identifier of its own; leave the key out to have one derived")
+    return found
 
 
 def _production(table: dict[str, Any], text: str, path: Path) -> Production:

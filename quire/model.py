@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class Metadata:
     slug: str
     #: Where the book can be had (printed on handouts); the identifier when not given.
     url: str | None = None
+    #: The print (trade) edition's identifier from book.toml (print_isbn, print_identifier).
+    print_identifier: str | None = None
 
     @property
     def full_title(self) -> str:
@@ -41,6 +44,16 @@ class Metadata:
     @property
     def authors(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.creators if c.role == "aut")
+
+    @property
+    def print_edition_identifier(self) -> str:
+        """The trade (print) edition's identifier, whose page numbers the ebook carries:
+        ``print_identifier`` when book.toml gives one, otherwise derived from the ebook's,
+        stable and distinct from it: ``urn:uuid:`` + UUID 5 in the URL namespace of the
+        identifier followed by ``#trade``."""
+        if self.print_identifier:
+            return self.print_identifier
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, self.identifier + '#trade')}"
 
     @property
     def isbn(self) -> str | None:

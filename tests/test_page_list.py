@@ -99,6 +99,10 @@ def test_each_marker_stands_where_its_printed_page_begins(any_book, print_pages)
 
 
 def test_package_names_the_source_of_its_page_numbers(any_book):
+    """pageBreakSource and dc:source name the print edition, not the ebook itself."""
     opf = any_book.epub_xml("EPUB/content.opf")
     source = opf.xpath("//opf:meta[@property='pageBreakSource']/text()", namespaces=NS)
-    assert len(source) == 1 and any_book.pdf.name in source[0]
+    dc = {"dc": "http://purl.org/dc/elements/1.1/"}
+    own = opf.xpath("//dc:identifier/text()", namespaces=dc)
+    assert len(source) == 1 and source[0].startswith("urn:") and source[0] not in own
+    assert opf.xpath("//dc:source/text()", namespaces=dc) == source

@@ -131,7 +131,9 @@ def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
                 f"{book.metadata.identifier} {edition}".encode()).hexdigest().encode(),
         )
     try:
-        data = (complete_metadata(data, book, sources) if style.variant == TAGGED
+        # The trade edition is the print edition: its own identifier (pageBreakSource).
+        identifier = book.metadata.print_edition_identifier if edition == "trade" else None
+        data = (complete_metadata(data, book, sources, identifier) if style.variant == TAGGED
                 else finish(data))
     except BookError:
         raise

@@ -17,12 +17,15 @@ from .pdf_structure import complete_structure
 SCHEMA_NS = "http://schema.org/"
 
 
-def complete_metadata(data: bytes, book: Book, sources: list[Source] = ()) -> bytes:
+def complete_metadata(data: bytes, book: Book, sources: list[Source] = (),
+                      identifier: str | None = None) -> bytes:
     """Add to the XMP what WeasyPrint 70 does not write, and save deterministically.
 
     WeasyPrint writes title, creators, description, keywords and pdfuaid:part; PDF/UA-1
     (ISO 14289-1, 7.2) also wants the natural language, which it leaves out of XMP.
     The structure tree, artifacts, link descriptions and page labels are completed first.
+    ``identifier`` is the edition's own (the print edition's, for the trade PDF); the
+    book's identifier when not given.
     """
     meta = book.metadata
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -33,7 +36,7 @@ def complete_metadata(data: bytes, book: Book, sources: list[Source] = ()) -> by
             xmp["dc:subject"] = list(meta.subjects)
             xmp["dc:publisher"] = [meta.publisher]
             xmp["dc:rights"] = meta.rights
-            xmp["dc:identifier"] = meta.identifier
+            xmp["dc:identifier"] = identifier or meta.identifier
             xmp["dc:date"] = [meta.date.isoformat()]
             xmp["dc:format"] = "application/pdf"
             # The accessibility facts, in schema.org's terms (the EPUB's vocabulary);
