@@ -1,6 +1,6 @@
 # make       virtualenv, dependencies and validators, then every edition of manuscript/ into
-#            output/; the build runs EPUBCheck and DAISY Ace on its EPUB and writes their
-#            verdicts into the accessibility report (a failing check fails the build)
+#            output/; the build runs EPUBCheck, DAISY Ace and axe-core on its EPUB and writes
+#            their verdicts into the accessibility report (a failing check fails the build)
 # make test  the same, then the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -43,7 +43,8 @@ $(STAMP): pyproject.toml | system
 build: $(STAMP) validators
 	$(BIN)/python publish.py manuscript -o output
 
-# DAISY Ace, the EPUB accessibility checker, run by every build for its report.
+# DAISY Ace, the EPUB accessibility checker, run by every build for its report; its axe-core
+# and puppeteer-core also run quire/axe_run.js (WCAG 2.2 A and AA, target size included).
 # Ace is a Node program that drives a headless Chromium: Chromium and Node come from Debian
 # (apt-get when we are root, otherwise a one-line message says what to install); Ace itself,
 # pinned, from npm into .tools/ace, where quire/validate.py looks for it. Puppeteer must not
