@@ -84,12 +84,13 @@ def make_trade(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Arti
 
 def _single_sided(edition: str, stylesheet: str) -> Callable:
     def make(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Artifact]:
-        style = PdfStyle((stylesheet,))
+        style = PdfStyle((stylesheet, "on-screen.css"))
         html = render_print_html(book, styles, cover=book.production.cover)
         layout = lay_out(book, styles, html, style)
         result = write_pdf(book, layout, style, edition)
         return [_artifact(f"{book.metadata.slug}-{edition}.pdf", edition, result, styles)]
-    make.__doc__ = f"The {edition} edition: {stylesheet}, tagged like the trade edition."
+    make.__doc__ = (f"The {edition} edition: {stylesheet} and on-screen.css, tagged like the "
+                    "trade edition.")
     return make
 
 
@@ -97,7 +98,7 @@ HANDOUT_SIZES = (("letter", "letter"), ("a4", "A4"))
 
 
 def make_handouts(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Artifact]:
-    """Each chapter alone, in Letter and A4, for a therapist to print and photocopy."""
+    """Each chapter alone, in Letter and A4, to print and photocopy (a handout)."""
     artifacts = []
     for number in range(1, len(book.chapters) + 1):
         html = render_handout_html(book, styles, number)
