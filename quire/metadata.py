@@ -43,7 +43,8 @@ KEYS: dict[str, Key] = {
     "chapters": Key(list, False, "Chapter files in reading order; default: every *.md, sorted."),
     "bibliography": Key(str, False, "CSL-JSON file of references; default references.json if present."),
     "slug": Key(str, False, "Base name of the output files; default: from the title."),
-    "url": Key(str, False, "Where the book can be had, printed on handouts; default: the identifier."),
+    "url": Key(str, False, "Where the book can be had (a web address), printed on handouts; default: its ISBN, if it has one."),
+    "handout_permission": Key(str, False, "A permission to photocopy, printed on every handout; none when absent."),
     "editions": Key(list, False, "Editions to make; default: all of " + ", ".join(EDITION_NAMES) + "."),
     "cover": Key(bool, False, "Generate a typographic cover (default true)."),
     "print_on_demand": Key(dict, False, "Table: bleed (true/false), paper_thickness (inches per page, KDP's figure)."),
@@ -177,7 +178,9 @@ def _production(table: dict[str, Any], text: str, path: Path) -> Production:
     # Made in the order of EDITION_NAMES, whatever the order in book.toml.
     return Production(editions=tuple(n for n in EDITION_NAMES if n in editions),
                       cover=table.get("cover", True), bleed=pod.get("bleed", True),
-                      paper_thickness=float(pod.get("paper_thickness", 0.002252)))
+                      paper_thickness=float(pod.get("paper_thickness", 0.002252)),
+                      handout_permission=" ".join(
+                          table.get("handout_permission", "").split()) or None)
 
 
 def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:

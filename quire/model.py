@@ -122,6 +122,8 @@ class Production:
     bleed: bool = True
     #: Spine width per page, in inches, as KDP gives it (white paper: 0.002252).
     paper_thickness: float = 0.002252
+    #: The publisher's permission to photocopy the handouts, in the book's words.
+    handout_permission: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from lxml import etree
 
 from . import __version__
+from .addresses import address_nodes
 from .model import Book, Heading, PageMap
 from .pagebreaks import XHTML_NS, insert_page_breaks, marker_id
 
@@ -65,10 +69,31 @@ def _nest(headings: list[Heading], level: int) -> tuple[TocEntry, ...]:
 
 
 def _environment(styles: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(styles / "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["address"] = _address_markup
+    return environment
+
+
+def _address_markup(address: str) -> markupsafe.Markup:
+    """A web address as the chapters' addresses are set: unhyphenated pieces, breakable only
+    after "/" and "." (``addresses.address_nodes``)."""
+    return markupsafe.Markup("".join(ElementTree.tostring(node, encoding="unicode")
+                                     for node in address_nodes(address)))
+
+
+def _where_to_find(book: Book) -> str | None:
+    """Where a reader of a handout finds the whole book: its web address as readers type it
+    (no scheme), else its ISBN; a urn:uuid: is of no use to a reader, and is not printed."""
+    url = book.metadata.url
+    if url:
+        return re.sub(r"^https?://", "", url).rstrip("/")
+    identifier = book.metadata.identifier
+    if identifier.startswith("urn:isbn:"):
+        return "ISBN " + identifier[len("urn:isbn:"):]
+    return None
 
 
 def _context(book: Book) -> dict:
@@ -99,7 +124,8 @@ def render_handout_html(book: Book, styles: Path, number: int) -> str:
     chapter = replace(chapter, html=_decorative_images_as_backgrounds(chapter.html))
     cited = [r for r in book.references if any(f'id="{c}"' in chapter.html for c in r.cited_by)]
     context = _context(book) | {"chapter": chapter, "section": f"chapter-{number:02d}",
-                                "references": cited}
+                                "references": cited, "where": _where_to_find(book),
+                                "permission": book.production.handout_permission}
     return _environment(styles).get_template("handout.html").render(context)
 
 
