@@ -43,6 +43,8 @@ class ReadElement:
 
     type: str  # "P", "H2" …
     text: str
+    #: Whether other structure elements are inside it (a link in a paragraph).
+    holds_elements: bool = False
 
 
 class _ReadingPage(_PageReader):
@@ -113,7 +115,7 @@ def read_structure(pdf: pikepdf.Pdf, in_content: bool = True) -> list[ReadElemen
             page = indices.get(element.Pg.objgen, page)
         slot = len(found)
         found.append(ReadElement(str(element.get("/S", "/"))[1:], ""))
-        text = ""
+        text, holds = "", False
         for kid in kids(element):
             if isinstance(kid, int):
                 text += pages[page].get(int(kid), "") if page is not None else ""
@@ -123,9 +125,10 @@ def read_structure(pdf: pikepdf.Pdf, in_content: bool = True) -> list[ReadElemen
             elif is_element(kid) and kid.objgen not in seen:
                 seen.add(kid.objgen)
                 text += read(kid, page)
+                holds = True
         if "/ActualText" in element:
             text = str(element.ActualText)
-        found[slot] = ReadElement(found[slot].type, text)
+        found[slot] = ReadElement(found[slot].type, text, holds)
         return text
 
     for kid in kids(pdf.Root.get("/StructTreeRoot", pikepdf.Dictionary())):
@@ -154,7 +157,7 @@ def expected_blocks(html: str) -> list[Block]:
     entries are links checked as such. A block that holds other blocks (a list item with
     paragraphs) is checked through them.
     """
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    root = lxml.html.document_fromstring(html)
     found = []
     for element in root.iter(*BLOCKS):
         if any(a.tag == "nav" or a.get("hidden") is not None for a in element.iterancestors()):

@@ -442,8 +442,12 @@ class _TaggedPdf:
             for item, fix in _word_breaks(sources[node.source].text, pieces):
                 self.text_fixes[item] = fix
         # The element that holds the fixed text says it too, for a reader that takes
-        # /ActualText from structure elements only.
+        # /ActualText from structure elements only; not an element with elements inside
+        # (a paragraph with a link or a phrase in another language), whose /ActualText
+        # would hide them from every reader.
         for owner in {self.owner[item] for item in self.text_fixes if item in self.owner}:
+            if owner.children:
+                continue
             owner.element.ActualText = pikepdf.String("".join(
                 _fixed(self.mark(item).text, self.text_fixes.get(item))
                 for item in owner.items()
@@ -826,27 +830,29 @@ def _word_breaks(source: str, pieces: list[tuple[object, str, bool]]) -> list[tu
     after it, and (key, "hyphen") for one whose last character is a hyphen that line
     breaking added. A piece not found in the source is generated text (a page number).
     """
-    source = " ".join(source.replace("\u00ad", "").split())
-    folded = source.casefold()
+    # Everything is compared in one text: soft hyphens out, any run of white space
+    # (a no-break space too) one space, case folded ("ß" folds to "ss", so offsets are
+    # taken in the folded text, never carried over to the original).
+    source = _folded(source)
     fixes, cursor = [], 0
     for index, (key, drawn, _) in enumerate(pieces):
-        core = drawn.replace("\u00ad", "").strip().casefold()
+        core = _folded(drawn)
         if not core:
             continue
         start = cursor
         while start < len(source) and source[start] == " ":
             start += 1
         matched = False
-        if folded.startswith(core, start):
+        if source.startswith(core, start):
             cursor, matched = start + len(core), True
-        elif core.endswith(ADDED_HYPHENS) and folded.startswith(core[:-1], start) \
+        elif core.endswith(ADDED_HYPHENS) and source.startswith(core[:-1], start) \
                 and start + len(core) - 1 < len(source) \
                 and source[start + len(core) - 1].isalnum():
             cursor = start + len(core) - 1
             fixes.append((key, "hyphen"))
             continue
         elif len(core) >= 4:
-            found = folded.find(core, start, start + RESYNC + len(core))
+            found = source.find(core, start, start + RESYNC + len(core))
             if found >= 0:
                 cursor, matched = found + len(core), True
         if index + 1 == len(pieces):
@@ -856,7 +862,7 @@ def _word_breaks(source: str, pieces: list[tuple[object, str, bool]]) -> list[tu
             continue
         # Text the styles generate (a page number after a contents entry's title, a label
         # before it) is a word of its own next to the source's.
-        generated_after = not _found(folded, following, cursor) and cursor >= len(source) \
+        generated_after = not _found(source, following, cursor) and cursor >= len(source) \
             and following.strip()[:1].isalnum()
         generated_before = not matched and cursor == 0 and core[-1:].isalnum()
         if gap or generated_after or generated_before \
@@ -875,9 +881,15 @@ def _fixed(text: str, fix: str | None) -> str:
     return text
 
 
+def _folded(text: str) -> str:
+    """``text`` as ``_word_breaks`` compares it: no soft hyphen, white space one space,
+    case folded."""
+    return " ".join(text.replace("\u00ad", "").split()).casefold()
+
+
 def _found(folded_source: str, drawn: str, cursor: int) -> bool:
     """Whether ``drawn`` comes next in the source, from ``cursor`` on, spaces aside."""
-    core = drawn.replace("\u00ad", "").strip().casefold()
+    core = _folded(drawn)
     rest = folded_source[cursor:].lstrip(" ")
     return bool(core) and (rest.startswith(core) or (
         core.endswith(ADDED_HYPHENS) and rest.startswith(core[:-1])))
