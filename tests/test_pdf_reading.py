@@ -141,6 +141,12 @@ NOTES_CHAPTER = """# Notes and Quotations
 A paragraph with a note[^one] and a second, longer one that runs on for a while so that its
 line breaks fall in several places in every edition of the book, with hyphenation.[^two]
 
+Die Straße, die Größe und das Maß der Dinge: ein Absatz, der lang genug ist, um in jeder
+Ausgabe über mehrere Zeilen zu laufen, mit Straßenbaumaßnahmen und Fußgängerüberwegen.
+
+Il a dit : « oui, mais pas encore », puis il a relu la page 12 et
+la note 3 pendant que la pluie tombait sur la ville, longtemps, sans un mot de plus.
+
 > A quotation that is long enough to wrap over two lines or more, in every edition of
 > this book, set apart from the text around it as quotations are.
 
