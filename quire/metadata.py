@@ -90,11 +90,7 @@ def read_book_toml(root: Path) -> tuple[Metadata, Production, dict[str, Any]]:
 def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
     identifier = table.get("identifier")
     if "isbn" in table:
-        isbn = re.sub(r"[\s-]", "", table["isbn"])
-        if not re.fullmatch(r"97[89]\d{10}", isbn) or not _isbn13_ok(isbn):
-            raise BookError("M006", f"'{table['isbn']}' is not a valid ISBN-13", path,
-                            _key_line(text, "isbn"), "check the digits and the check digit")
-        identifier = f"urn:isbn:{isbn}"
+        identifier = _isbn_urn(table, "isbn", text, path)
     elif identifier is None:
         raise BookError("M005", "missing required key 'identifier' (or 'isbn')", path, 1,
                         f"add a stable identifier, e.g. identifier = \"urn:uuid:{uuid.uuid4()}\"")
@@ -130,16 +126,21 @@ def _metadata(table: dict[str, Any], text: str, path: Path) -> Metadata:
     )
 
 
+def _isbn_urn(table: dict[str, Any], key: str, text: str, path: Path) -> str:
+    """The ISBN-13 under ``key`` (spaces and hyphens allowed) as a urn:isbn:."""
+    isbn = re.sub(r"[\s-]", "", table[key])
+    if not re.fullmatch(r"97[89]\d{10}", isbn) or not _isbn13_ok(isbn):
+        raise BookError("M006", f"'{table[key]}' is not a valid ISBN-13", path,
+                        _key_line(text, key), "check the digits and the check digit")
+    return f"urn:isbn:{isbn}"
+
+
 def _print_identifier(table: dict[str, Any], text: str, path: Path,
                       identifier: str) -> str | None:
     """``print_isbn`` as a urn:isbn:, else ``print_identifier`` (any URN), else None (the
     model derives one); never the ebook's own identifier."""
     if "print_isbn" in table:
-        isbn = re.sub(r"[\s-]", "", table["print_isbn"])
-        if not re.fullmatch(r"97[89]\d{10}", isbn) or not _isbn13_ok(isbn):
-            raise BookError("M006", f"'{table['print_isbn']}' is not a valid ISBN-13", path,
-                            _key_line(text, "print_isbn"), "check the digits and the check digit")
-        found, key = f"urn:isbn:{isbn}", "print_isbn"
+        found, key = _isbn_urn(table, "print_isbn", text, path), "print_isbn"
     elif "print_identifier" in table:
         found, key = table["print_identifier"].strip(), "print_identifier"
         if not re.fullmatch(r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+", found, re.IGNORECASE):

@@ -90,10 +90,7 @@ def _where_to_find(book: Book) -> str | None:
     url = book.metadata.url
     if url:
         return re.sub(r"^https?://", "", url).rstrip("/")
-    identifier = book.metadata.identifier
-    if identifier.startswith("urn:isbn:"):
-        return "ISBN " + identifier[len("urn:isbn:"):]
-    return None
+    return f"ISBN {book.metadata.isbn}" if book.metadata.isbn else None
 
 
 def _context(book: Book) -> dict:
