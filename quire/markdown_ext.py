@@ -4,6 +4,7 @@ unhyphenated addresses."""
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,12 +12,18 @@ from urllib.parse import unquote, urlsplit
 
 from markdown import Extension, Markdown
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
 
 from .addresses import mark_addresses
 from .citations import CLUSTER_RE, parse_cluster
+from .code import CodeExtension
+from .markdown_source import as_python_markdown
 from .model import Heading, Image
+from .typography import quote_marks, space_punctuation
 
 #: Link texts that say nothing of where the link goes (WCAG 2.2 SC 2.4.4).
 VAGUE_LINK_TEXTS = {"click here", "here", "click", "link", "this link", "this", "more",
@@ -51,6 +58,8 @@ class BookIds:
     #: Rendered in-text citation of each item, by (key, prefix, locator, label).
     citation_html: dict
     manuscript_root: Path
+    #: The book's language (BCP 47): its quotation marks and spacing.
+    language: str = "en"
     taken: set[str] = field(default_factory=lambda: set(TEMPLATE_IDS))
     citations: list[tuple[str, str]] = field(default_factory=list)  # (citation id, key)
     #: The title of the chapter each citation is in, by citation id (for back-link names).
@@ -256,6 +265,71 @@ class AddressTreeprocessor(Treeprocessor):
         return None
 
 
+class PlainTextTreeprocessor(Treeprocessor):
+    """Puts back the characters that smarty stores aside (curly quotes, dashes), so that
+    headings, link texts and the checks after this read the text as it will be printed."""
+
+    def run(self, root):
+        blocks = self.md.htmlStash.rawHtmlBlocks
+
+        def put_back(match):
+            stored = blocks[int(match[1])]
+            return stored if isinstance(stored, str) and not set(stored) & set("<&") \
+                else match[0]
+
+        for element in root.iter():
+            if element.text:
+                element.text = HTML_PLACEHOLDER_RE.sub(put_back, element.text)
+            if element.tail:
+                element.tail = HTML_PLACEHOLDER_RE.sub(put_back, element.tail)
+        return None
+
+
+class SpacingTreeprocessor(Treeprocessor):
+    """The no-break spaces the book's language wants around punctuation (``typography``),
+    outside code."""
+
+    def __init__(self, md: Markdown, language: str):
+        super().__init__(md)
+        self.language = language
+
+    def run(self, root):
+        def visit(element, in_code):
+            in_code = in_code or element.tag in ("code", "pre")
+            if element.text and not in_code:
+                element.text = space_punctuation(self.language, element.text)
+            for child in element:
+                visit(child, in_code)
+                if child.tail:
+                    child.tail = space_punctuation(self.language, child.tail)
+
+        visit(root, False)
+        return None
+
+
+class FigureTreeprocessor(Treeprocessor):
+    """An image alone in its paragraph is a figure; its title (``![alt](src "Caption")``)
+    or ``{caption="…"}`` attribute, if it has one, is the figure's caption. The alt text
+    stays what the image shows, for those who cannot see it."""
+
+    def run(self, root):
+        for paragraph in list(root.iter("p")):
+            if len(paragraph) != 1 or paragraph[0].tag != "img" \
+                    or (paragraph.text or "").strip() or (paragraph[0].tail or "").strip():
+                continue
+            image = paragraph[0]
+            if "decorative" in image.get("class", "").split():
+                continue
+            caption = image.attrib.pop("caption", None) or image.attrib.pop("title", None)
+            image.attrib.pop("title", None)
+            image.tail = None
+            paragraph.tag = "figure"
+            paragraph.text = None
+            if caption and caption.strip():
+                etree.SubElement(paragraph, "figcaption").text = " ".join(caption.split())
+        return None
+
+
 class BookExtension(Extension):
     """Everything a chapter needs on top of Markdown, registered by name and priority."""
 
@@ -271,6 +345,10 @@ class BookExtension(Extension):
         md.inlinePatterns.deregister("entity")
         # Before 'link' (160) so "[@key]" is never taken for a link; after 'escape' (180).
         md.inlinePatterns.register(CitationProcessor(self.ids), "citation", 175)
+        # After 'inline' (20): smarty's characters back in the text, then what uses them.
+        md.treeprocessors.register(PlainTextTreeprocessor(md), "plain_text", 6)
+        md.treeprocessors.register(SpacingTreeprocessor(md, self.ids.language), "spacing", 5)
+        md.treeprocessors.register(FigureTreeprocessor(md), "figures", 4)
         # After 'unescape' (0), so heading text is final.
         md.treeprocessors.register(ChapterTreeprocessor(md, self.ids, self.state), "book_ids", -1)
         # Last: the headings' text (contents, bookmarks) is taken before addresses are split.
@@ -278,12 +356,15 @@ class BookExtension(Extension):
 
 
 def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
-    """Markdown -> XHTML fragment, with the chapter's headings and images."""
+    """Markdown (with pandoc's common extensions) -> XHTML fragment, with the chapter's
+    headings and images."""
     state = ChapterState()
     notes = FootnoteExtension(BACKLINK_TEXT="↑", SUPERSCRIPT_TEXT="{}")
-    md = Markdown(extensions=["attr_list", "tables", "sane_lists", notes,
-                              BookExtension(ids, state)], output_format="xhtml")
-    return md.convert(text), state
+    smarty = SmartyExtension(smart_angled_quotes=True, substitutions=quote_marks(ids.language))
+    md = Markdown(extensions=["attr_list", "tables", "sane_lists", "fenced_code",
+                              CodeExtension(), smarty, notes, BookExtension(ids, state)],
+                  output_format="xhtml")
+    return md.convert(as_python_markdown(text)), state
 
 
 def _set_inline_html(element, html: str) -> None:
@@ -305,4 +386,8 @@ def _inner_html_without_links(element) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+    """A heading's id: accented Latin letters without their accents ("Über Gärten" ->
+    "uber-garten"), letters of other scripts kept, anything else a hyphen."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                    if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "-", plain).strip("-") or "section"

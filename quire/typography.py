@@ -1,0 +1,53 @@
+"""Typography by the book's language: quotation marks and the spaces punctuation wants."""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+#: Double and single quotation marks (opening, closing) by primary language subtag. The
+#: single closing mark is also the apostrophe Markdown's smarty writes, so it stays ’
+#: where a language's own closing single mark (German ‘) would turn every "don't" wrong.
+QUOTES = {
+    "en": ("“", "”", "‘", "’"),
+    "de": ("„", "“", "‘", "’"),
+    "fr": ("«" + NBSP, NBSP + "»", "“", "”"),
+    "es": ("«", "»", "“", "”"),
+    "it": ("«", "»", "“", "”"),
+    "pt": ("«", "»", "“", "”"),
+    "ru": ("«", "»", "„", "“"),
+    "uk": ("«", "»", "„", "“"),
+    "pl": ("„", "”", "‘", "’"),
+    "cs": ("„", "“", "‘", "’"),
+    "sk": ("„", "“", "‘", "’"),
+    "nl": ("“", "”", "‘", "’"),
+    "da": ("„", "“", "‘", "’"),
+    "sv": ("”", "”", "’", "’"),
+    "fi": ("”", "”", "’", "’"),
+    "nb": ("«", "»", "‘", "’"),
+    "no": ("«", "»", "‘", "’"),
+}
+#: Before these, French sets a no-break space where the author typed a space.
+FRENCH_SPACED = re.compile(r" (?=[;:!?»])|(?<=«) ")
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def quote_marks(language: str) -> dict[str, str]:
+    """Python-Markdown smarty's substitutions for ``language`` (English where unknown)."""
+    left_double, right_double, left_single, right_single = QUOTES.get(
+        _primary(language), QUOTES["en"])
+    return {"left-double-quote": left_double, "right-double-quote": right_double,
+            "left-single-quote": left_single, "right-single-quote": right_single,
+            "left-angle-quote": "«", "right-angle-quote": "»",
+            "ndash": "–", "mdash": "—", "ellipsis": "…"}
+
+
+def space_punctuation(language: str, text: str) -> str:
+    """``text`` with the space before ; : ! ? » and after « made no-break, in French (the
+    author's own spaces; none is added)."""
+    if _primary(language) != "fr":
+        return text
+    return FRENCH_SPACED.sub(NBSP, text)
