@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,12 +107,16 @@ def foreign_fonts(data: bytes, families: tuple[str, ...]) -> list[str]:
 
     import pikepdf
 
+    def squeezed(name: str) -> str:  # "noto-sans-mono" and "NotoSansMono-Regular" alike
+        return re.sub(r"[\W_]+", "", name.lower())
+
+    ours = [squeezed(family) for family in families]
     found = set()
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
             for _, font in page.Resources.get("/Font", {}).items():
-                name = str(font.get("/BaseFont", "")).lower().replace(" ", "-")
-                if not any(family in name for family in families):
+                name = squeezed(str(font.get("/BaseFont", "")))
+                if not any(family in name for family in ours):
                     found.add(str(font.get("/BaseFont", "?")).lstrip("/"))
     return sorted(found)
 
