@@ -12,6 +12,7 @@ from . import __version__
 from .accessibility import print_claims
 from .checks import epub_results, pdf_results, rule_results
 from .contrast import check_contrast
+from .coverage import bundled_fonts, character_problems
 from .errors import BookError
 from .manuscript import read_manuscript
 from .model import Book
@@ -74,7 +75,10 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
     Nothing in ``output`` changes unless every edition was made and every check passed.
     """
     start = time.perf_counter()
-    book, warnings = read_manuscript(manuscript, modified)
+    families = bundled_fonts(styles / "fonts.css") if (styles / "fonts.css").is_file() else ()
+    book, warnings = read_manuscript(
+        manuscript, modified,
+        (lambda path, text: character_problems(path, text, families)) if families else None)
     stylesheets = sorted(styles.glob("*.css"))
     for stylesheet in stylesheets:
         check_contrast(stylesheet)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import build
-from .errors import BookError
+from .errors import BookError, BookErrors
 from .output import Artifact
 from .pdf_reading import TOOL as READING_TOOL
 from .validate import PROJECT
@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
                        run_validators=not args.no_validate)
     except BookError as error:
         _report(error, "error")
+        return EXIT_BOOK_ERROR
+    except BookErrors as errors:
+        for error in errors.errors:
+            _report(error, "error")
+        print(f"{len(errors.errors)} problem(s) in the manuscript; nothing was written",
+              file=sys.stderr)
         return EXIT_BOOK_ERROR
     except Exception as error:  # a bug, not the author's fault: say so without a traceback
         print(f"internal error: {type(error).__name__}: {error}", file=sys.stderr)

@@ -32,3 +32,11 @@ def line_of(text: str, needle: str, start: int = 0) -> int | None:
     if index < 0:
         return None
     return text.count("\n", 0, index) + 1
+
+
+class BookErrors(Exception):
+    """Every problem found in a manuscript in one run, each a ``BookError``."""
+
+    def __init__(self, errors):
+        self.errors = tuple(errors)
+        super().__init__(f"{len(self.errors)} problems")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Callable
 
 from .citations import CitationFormatter, CiteItem, find_clusters, read_references
-from .errors import BookError, line_of
-from .markdown_ext import BookIds, SourceProblem, convert_chapter
+from .errors import BookError, BookErrors, line_of
+from .markdown_ext import BookIds, convert_chapter
+from .markdown_source import masked, without_comments
 from .metadata import FILE_NAME, read_book_toml
 from .sources import read_source
 from .model import Book, Chapter, Reference
@@ -18,14 +20,28 @@ NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)\n?((?: {4}.*\n?)*)", re.MULTILINE)
 
 
-def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookError]]:
-    """The whole book, read and checked before anything is written; plus warnings."""
+def read_manuscript(root: Path, modified: dt.datetime,
+                    check_text: Callable[[Path, str], list[BookError]] | None = None
+                    ) -> tuple[Book, list[BookError]]:
+    """The whole book, read and checked before anything is written; plus warnings.
+
+    ``check_text`` (a chapter's path and text -> its problems) is a check of the build's
+    own on each chapter (that the fonts have its characters); its problems are reported
+    with the manuscript's, all in one ``BookErrors``.
+    """
     if not root.is_dir():
         raise BookError("M000", f"manuscript folder '{root}' does not exist", root, 1,
                         "pass the folder that holds book.toml and the chapters")
     metadata, production, table = read_book_toml(root)
-    sources = _chapter_files(root, table.get("chapters"))
-    texts = {path: _read_chapter(path) for path in sources}
+    listed = table.get("chapters")
+    sources, warnings = _chapter_files(root, listed)
+    problems: list[BookError] = []
+    texts = {}
+    for path in sources:
+        try:
+            texts[path] = _read_chapter(path)
+        except BookError as problem:
+            problems.append(problem)
 
     entries, bib_text, bib_path = {}, "", None
     bib_name = table.get("bibliography") or (
@@ -50,10 +66,21 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
     formatter = CitationFormatter(entries, items) if items else None
 
     ids = BookIds(citation_html={i: formatter.item_html(i) for i in items} if formatter else {},
-                  manuscript_root=root)
-    chapters = [_chapter(path, text, ids) for path, text in texts.items()]
+                  manuscript_root=root, language=metadata.language)
+    for path, text in texts.items():
+        problems.extend(_note_problems(path, text))
+        if check_text is not None:
+            problems.extend(check_text(path, text))
+    chapters = []
+    for path, text in texts.items():
+        chapter, found = _chapter(path, text, ids, listed is not None)
+        problems.extend(found)
+        if chapter is not None:
+            chapters.append(chapter)
+    if problems:
+        raise BookErrors(problems)
 
-    references, warnings = [], []
+    references = []
     cited = {key for _, key in ids.citations}
     for key, html in (formatter.entries() if formatter else []):
         cited_by = tuple(cite_id for cite_id, k in ids.citations if k == key)
@@ -70,10 +97,29 @@ def read_manuscript(root: Path, modified: dt.datetime) -> tuple[Book, list[BookE
     return book, warnings
 
 
-def _chapter_files(root: Path, listed: list | None) -> list[Path]:
+def _chapter_files(root: Path, listed: list | None) -> tuple[list[Path], list[BookError]]:
+    """The chapter files, in reading order; plus a warning for each Markdown file left out.
+
+    Without a ``chapters`` list, the chapters are the folder's ``*.md`` files, sorted by
+    name, that begin with a title (``# Title``, after blank lines and comments): a file of
+    notes or a draft beside them is left out, with a warning, not taken for a chapter.
+    ``README.md`` and names starting with ``_`` are never chapters.
+    """
     toml_path = root / FILE_NAME
+    skipped: list[BookError] = []
     if listed is None:
-        files = sorted(root.glob("*.md"))
+        files = []
+        for path in sorted(root.glob("*.md")):
+            if path.name.lower() == "readme.md" or path.name.startswith("_"):
+                continue
+            if _begins_with_title(path):
+                files.append(path)
+            else:
+                skipped.append(BookError(
+                    "W002", f"'{path.name}' does not begin with a title ('# Title'), so it "
+                    "is not taken for a chapter", path, 1,
+                    "list the chapters in book.toml (chapters = [\"01-….md\", …]), or begin "
+                    "the file with '# Title' to make it one"))
     else:
         files = []
         for name in listed:
@@ -85,8 +131,18 @@ def _chapter_files(root: Path, listed: list | None) -> list[Path]:
             files.append(path)
     if not files:
         raise BookError("M019", "the manuscript has no chapters", toml_path, 1,
-                        "add Markdown chapters (*.md) to the manuscript folder")
-    return files
+                        "add Markdown chapters (*.md, each beginning with '# Title') to the "
+                        "manuscript folder, or list them in book.toml as chapters = [...]")
+    return files, skipped
+
+
+def _begins_with_title(path: Path) -> bool:
+    try:
+        text = without_comments(read_source(path))
+    except BookError:
+        return True  # unreadable: reported as the chapter's own error
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first.startswith("# ") or first.strip() == "#"
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -101,38 +157,49 @@ def _read_chapter(path: Path) -> str:
     return text
 
 
-def _check_notes(path: Path, text: str) -> None:
-    """Rule A004: a note reference takes its accessible label from its note."""
-    notes = {m[1]: (m[2] + m[3]).strip() for m in NOTE_DEFINITION.finditer(text)}
-    for match in NOTE_REFERENCE.finditer(text):
+def _note_problems(path: Path, text: str) -> list[BookError]:
+    """Rule A004: a note reference takes its accessible label from its note. Code is not
+    looked at (a regex's ``[^>]`` is no note reference), nor are comments."""
+    prose = masked(without_comments(text))
+    notes = {m[1]: (m[2] + m[3]).strip() for m in NOTE_DEFINITION.finditer(prose)}
+    problems = []
+    for match in NOTE_REFERENCE.finditer(prose):
         label = match[1]
-        line = text.count("\n", 0, match.start()) + 1
+        line = prose.count("\n", 0, match.start()) + 1
         if label not in notes:
-            raise BookError("A004", f"note reference [^{label}] has no note", path, line,
-                            f"add the note on a line of its own: [^{label}]: text of the note")
-        if not notes[label]:
-            raise BookError("A004", f"note [^{label}] is empty, so its reference has no label",
-                            path, line, "write the note's text after the colon")
+            problems.append(BookError(
+                "A004", f"note reference [^{label}] has no note", path, line,
+                f"add the note on a line of its own: [^{label}]: text of the note"))
+        elif not notes[label]:
+            problems.append(BookError(
+                "A004", f"note [^{label}] is empty, so its reference has no label", path,
+                line, "write the note's text after the colon"))
+    return problems
 
 
-def _chapter(path: Path, text: str, ids: BookIds) -> Chapter:
-    _check_notes(path, text)
-    try:
-        html, state = convert_chapter(text, ids)
-    except SourceProblem as problem:
-        raise BookError(problem.code, problem.message, path,
-                        line_of(text, problem.needle) or 1, problem.hint) from None
+def _chapter(path: Path, text: str, ids: BookIds, listed: bool
+             ) -> tuple[Chapter | None, list[BookError]]:
+    """The chapter, or None; and every problem found in it."""
+    html, state = convert_chapter(text, ids)
+    problems = [BookError(p.code, p.message, path, line_of(text, p.needle) or 1, p.hint)
+                for p in state.problems]
     headings = state.headings
     if not headings or headings[0].level != 1 or not html.lstrip().startswith("<h1"):
-        raise BookError("M020", "chapter does not start with a title", path, 1,
-                        "begin the chapter with its title as '# Title'")
-    second_title = next((h for h in headings[1:] if h.level == 1), None)
-    if second_title is not None:
-        raise BookError("M020", f"second chapter title '{second_title.text}'", path,
-                        line_of(text, "# " + second_title.text) or 1,
-                        "one chapter per file: use '##' for its sections")
+        hint = "begin the chapter with its title as '# Title'"
+        if not listed:
+            hint += "; or, if the file is not a chapter, list the chapters in book.toml " \
+                    "(chapters = [...])"
+        problems.append(BookError("M020", "chapter does not start with a title", path, 1, hint))
+        return None, problems
+    for second_title in (h for h in headings[1:] if h.level == 1):
+        problems.append(BookError(
+            "M020", f"second chapter title '{second_title.text}'", path,
+            line_of(text, "# " + second_title.text) or 1,
+            "one chapter per file: use '##' for its sections"))
+    if problems:
+        return None, problems
     return Chapter(id=headings[0].id, source=path, title=headings[0].text,
-                   headings=tuple(headings), html=html, images=tuple(state.images))
+                   headings=tuple(headings), html=html, images=tuple(state.images)), []
 
 
 def _text(path: Path) -> str:

@@ -92,6 +92,8 @@ class BookIds:
 class ChapterState:
     headings: list[Heading] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    #: Every problem found in the chapter, in the order met (the reader adds file and line).
+    problems: list[SourceProblem] = field(default_factory=list)
 
 
 class CitationProcessor(InlineProcessor):
@@ -129,18 +131,10 @@ class ChapterTreeprocessor(Treeprocessor):
     def run(self, root):
         renamed: dict[str, str] = {}
         for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                self._heading(element)
-            elif element.get("id", "").startswith(("fn:", "fnref")):
-                # Footnote ids are per chapter ("fn:1" in each): make them book-wide.
-                wanted = element.get("id").replace(":", "-")
-                renamed[element.get("id")] = self.ids.claim(wanted, explicit=False, by_build=True)
-                element.set("id", renamed[element.get("id")])
-            elif element.get("id") is not None:
-                element.set("id", self.ids.claim(element.get("id"), explicit=True,
-                                                 by_build=element.get("role") == "doc-biblioref"))
-            if element.tag == "img":
-                self._image(element)
+            try:
+                self._element(element, renamed)
+            except SourceProblem as problem:
+                self.state.problems.append(problem)
         chapter = self.state.headings[0].text if self.state.headings else ""
         # The number each note reference shows, by the (new) id of its <sup>.
         numbers = {sup.get("id"): "".join(sup.itertext()).strip()
@@ -151,7 +145,10 @@ class ChapterTreeprocessor(Treeprocessor):
                 element.set("href", "#" + renamed[target])
             if element.get("role") == "doc-biblioref":
                 self.ids.citation_chapters[element.get("id")] = chapter
-            self._link(element)
+            try:
+                self._link(element)
+            except SourceProblem as problem:
+                self.state.problems.append(problem)
         for item in root.iter("li"):
             if not item.get("id", "").startswith("fn-"):
                 continue
@@ -172,6 +169,20 @@ class ChapterTreeprocessor(Treeprocessor):
                 element.set("epub:type", "endnotes")
                 element.set("aria-label", "Notes")
         return None
+
+    def _element(self, element, renamed: dict[str, str]) -> None:
+        if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            self._heading(element)
+        elif element.get("id", "").startswith(("fn:", "fnref")):
+            # Footnote ids are per chapter ("fn:1" in each): make them book-wide.
+            wanted = element.get("id").replace(":", "-")
+            renamed[element.get("id")] = self.ids.claim(wanted, explicit=False, by_build=True)
+            element.set("id", renamed[element.get("id")])
+        elif element.get("id") is not None:
+            element.set("id", self.ids.claim(element.get("id"), explicit=True,
+                                             by_build=element.get("role") == "doc-biblioref"))
+        if element.tag == "img":
+            self._image(element)
 
     def _link(self, element):
         kind = element.get("class", "")
@@ -330,6 +341,44 @@ class FigureTreeprocessor(Treeprocessor):
         return None
 
 
+class TableTreeprocessor(Treeprocessor):
+    """A table's caption, as pandoc writes it: a paragraph just before or after the table
+    that begins with ``Table:`` or ``:``, which becomes the table's ``<caption>``. Header
+    cells get ``scope="col"``; a table of more than ``WIDE`` columns is marked wide (the
+    styles set it smaller)."""
+
+    CAPTION = re.compile(r"^\s*(?:Table)?:\s+")
+    WIDE = 5
+
+    def run(self, root):
+        for parent in root.iter():
+            children = list(parent)
+            for index, table in enumerate(children):
+                if table.tag != "table":
+                    continue
+                for neighbour in (children[index + 1] if index + 1 < len(children) else None,
+                                  children[index - 1] if index else None):
+                    if neighbour is not None and neighbour.tag == "p" \
+                            and self.CAPTION.match(neighbour.text or "") \
+                            and table.find("caption") is None:
+                        self._caption(parent, table, neighbour)
+                for cell in table.iter("th"):
+                    cell.set("scope", "col")
+                columns = max((len(row) for row in table.iter("tr")), default=0)
+                if columns > self.WIDE:
+                    table.set("class", (table.get("class", "") + " wide").strip())
+        return None
+
+    def _caption(self, parent, table, paragraph) -> None:
+        caption = etree.Element("caption")
+        caption.text = self.CAPTION.sub("", paragraph.text, count=1)
+        for child in list(paragraph):
+            caption.append(child)
+        caption.tail = None
+        table.insert(0, caption)
+        parent.remove(paragraph)
+
+
 class BookExtension(Extension):
     """Everything a chapter needs on top of Markdown, registered by name and priority."""
 
@@ -349,6 +398,7 @@ class BookExtension(Extension):
         md.treeprocessors.register(PlainTextTreeprocessor(md), "plain_text", 6)
         md.treeprocessors.register(SpacingTreeprocessor(md, self.ids.language), "spacing", 5)
         md.treeprocessors.register(FigureTreeprocessor(md), "figures", 4)
+        md.treeprocessors.register(TableTreeprocessor(md), "tables", 3)
         # After 'unescape' (0), so heading text is final.
         md.treeprocessors.register(ChapterTreeprocessor(md, self.ids, self.state), "book_ids", -1)
         # Last: the headings' text (contents, bookmarks) is taken before addresses are split.

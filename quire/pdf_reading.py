@@ -12,6 +12,7 @@ caption) reads word for word inside one structure element of its kind, in readin
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -26,15 +27,17 @@ TOOL = "quire PDF reading: every block reads word for word in one structure elem
 
 #: Characters that are not part of a word as read: soft hyphens, zero-width spaces, joiners.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+#: In an expected block, a page number that only the layout knows ("see page N").
+PAGE_NUMBER = "\ufffc"
 #: The HTML blocks checked, and the structure types that may hold each one.
 BLOCKS = {
     "p": {"P"}, "h1": {"H1"}, "h2": {"H2"}, "h3": {"H3"}, "h4": {"H4"}, "h5": {"H5"},
     "h6": {"H6"}, "li": {"LI", "LBody"}, "dt": {"LI", "LBody"}, "dd": {"LI", "LBody"},
     "blockquote": {"BlockQuote"}, "td": {"TD"}, "th": {"TH"}, "caption": {"Caption"},
-    "figcaption": {"Caption"},
+    "figcaption": {"Caption"}, "pre": {"Code"},
 }
 #: Elements that hold blocks: their own text is checked block by block.
-HOLDERS = set(BLOCKS) | {"ul", "ol", "dl", "div", "table", "figure", "section", "pre"}
+HOLDERS = set(BLOCKS) | {"ul", "ol", "dl", "div", "table", "figure", "section"}
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,9 @@ def expected_blocks(html: str) -> list[Block]:
     paragraphs) is checked through them.
     """
     root = lxml.html.document_fromstring(html)
+    for reference in root.find_class("see-page"):
+        # " (see page" is text; the number and ")" are the styles' (``target-counter``).
+        reference.text = (reference.text or "") + "\u00a0" + PAGE_NUMBER + ")"
     found = []
     for element in root.iter(*BLOCKS):
         if any(a.tag == "nav" or a.get("hidden") is not None for a in element.iterancestors()):
@@ -171,12 +177,19 @@ def expected_blocks(html: str) -> list[Block]:
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
+    """Whether ``needle`` comes in ``haystack`` word for word (``PAGE_NUMBER`` in a word of
+    the needle stands for any page number)."""
     if len(needle) > len(haystack):
         return False
-    first = needle[0]
-    return any(haystack[i:i + len(needle)] == needle
-               for i, word in enumerate(haystack[:len(haystack) - len(needle) + 1])
-               if word == first)
+    patterns = [re.compile(re.escape(word).replace(PAGE_NUMBER, r"[0-9ivxlcdm]+"))
+                if PAGE_NUMBER in word else None for word in needle]
+
+    def same(word: str, index: int) -> bool:
+        pattern = patterns[index]
+        return pattern.fullmatch(word) is not None if pattern else word == needle[index]
+
+    return any(all(same(haystack[i + j], j) for j in range(len(needle)))
+               for i in range(len(haystack) - len(needle) + 1) if same(haystack[i], 0))
 
 
 def reading_problems(data: bytes, html: str) -> Problems:

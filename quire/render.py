@@ -108,8 +108,8 @@ def _context(book: Book) -> dict:
 @functools.lru_cache(maxsize=4)
 def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
     """The whole book as one HTML document, for paged media; the cover first if asked."""
-    chapters = tuple(replace(c, html=_decorative_images_as_backgrounds(c.html))
-                     for c in book.chapters)
+    targets = _ids(book)
+    chapters = tuple(replace(c, html=_for_paper(c.html, targets)) for c in book.chapters)
     context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH), "chapters": chapters,
                                 "cover": cover}
     return _environment(styles).get_template("print.html").render(context)
@@ -118,7 +118,7 @@ def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
 def render_handout_html(book: Book, styles: Path, number: int) -> str:
     """One chapter as a standalone document, with the references it cites."""
     chapter = book.chapters[number - 1]
-    chapter = replace(chapter, html=_decorative_images_as_backgrounds(chapter.html))
+    chapter = replace(chapter, html=_for_paper(chapter.html, _ids_in(chapter.html)))
     cited = [r for r in book.references if any(f'id="{c}"' in chapter.html for c in r.cited_by)]
     context = _context(book) | {"chapter": chapter, "section": f"chapter-{number:02d}",
                                 "references": cited, "where": _where_to_find(book),
@@ -126,14 +126,34 @@ def render_handout_html(book: Book, styles: Path, number: int) -> str:
     return _environment(styles).get_template("handout.html").render(context)
 
 
-def _decorative_images_as_backgrounds(html: str) -> str:
-    """Decorative images become backgrounds, which WeasyPrint marks as artifacts.
+#: Links the build makes (notes, citations, back-links): no address or page is added.
+BUILD_LINK_ROLES = {"doc-noteref", "doc-backlink", "doc-biblioref"}
+#: The text after a cross-reference on paper: the page number is the styles' (print.css,
+#: ``a.page-ref::after``), since only layout knows it.
+SEE_PAGE = " (see page"
+ID_RE = re.compile(r'\bid="([^"]+)"')
 
-    An ``img`` is always tagged as a Figure, which PDF/UA-1 requires to have /Alt
-    (Matterhorn 13-004); a decorative image must be an artifact instead (ISO 14289-1, 7.3).
+
+def _ids(book: Book) -> frozenset[str]:
+    return frozenset(i for chapter in book.chapters for i in _ids_in(chapter.html))
+
+
+def _ids_in(html: str) -> frozenset[str]:
+    return frozenset(ID_RE.findall(html))
+
+
+def _for_paper(html: str, targets: frozenset[str]) -> str:
+    """A chapter as paper needs it.
+
+    - After each link to the web, its address in parentheses (without ``https://`` or
+      ``mailto:``), in pieces that are never hyphenated (``addresses``): a reader of paper
+      cannot follow a link. Not when the link's text already is the address.
+    - After each cross-reference to a place in the same document, " (see page N)": the
+      words are text here, the number the styles' ``target-counter``.
+    - Decorative images become backgrounds, which WeasyPrint marks as artifacts: an
+      ``img`` is always tagged as a Figure, which PDF/UA-1 requires to have /Alt
+      (Matterhorn 13-004); a decorative image must be an artifact (ISO 14289-1, 7.3).
     """
-    if "decorative" not in html:
-        return html
     tree = _parse_fragment(html)
     for image in list(tree.iter(f"{{{XHTML_NS}}}img")):
         if "decorative" in image.get("class", "").split():
@@ -142,7 +162,46 @@ def _decorative_images_as_backgrounds(html: str) -> str:
                 "style": f"background-image: url('{image.get('src')}')"})
             ornament.tail = image.tail
             image.getparent().replace(image, ornament)
+    headings = {f"{{{XHTML_NS}}}h{level}" for level in range(1, 7)}
+    for link in list(tree.iter(f"{{{XHTML_NS}}}a")):
+        href = link.get("href", "")
+        if link.get("role") in BUILD_LINK_ROLES or "footnote" in link.get("class", "") \
+                or any(a.tag in headings for a in link.iterancestors()):
+            continue
+        if href.startswith("#") and href[1:] in targets:
+            link.set("class", (link.get("class", "") + " page-ref").strip())
+            _insert_after(link, etree.Element(f"{{{XHTML_NS}}}span", {
+                "class": "see-page", "data-target": href}), SEE_PAGE)
+        elif re.match(r"(?i)(https?|ftp|mailto):", href):
+            shown = re.sub(r"(?i)^(https://|mailto:)", "", href)
+            text = " ".join("".join(link.itertext()).split())
+            if _squeezed(shown) in _squeezed(text):
+                continue
+            _insert_after(link, _address_span(shown))
     return "".join(etree.tostring(child, encoding="unicode") for child in tree)
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s/]+", "", text.lower()).removeprefix("www.")
+
+
+def _address_span(address: str) -> etree._Element:
+    """`` (address)``, the address in unhyphenated pieces (``addresses.address_nodes``)."""
+    outer = etree.Element(f"{{{XHTML_NS}}}span", {"class": "link-address"})
+    outer.text = " ("
+    for node in address_nodes(address):
+        copy = etree.SubElement(outer, f"{{{XHTML_NS}}}{node.tag}", dict(node.attrib))
+        copy.text = node.text
+    outer[-1].tail = ")"
+    return outer
+
+
+def _insert_after(link: etree._Element, span: etree._Element, text: str | None = None) -> None:
+    if text is not None:
+        span.text = text
+    parent = link.getparent()
+    span.tail, link.tail = link.tail, None
+    parent.insert(parent.index(link) + 1, span)
 
 
 def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = None,

@@ -30,14 +30,17 @@ class Source:
     #: Whether its box lays out lines of text: a block that holds inline content.
     lines: bool
     #: What it is in the book, where PDF has a type of its own for it: "note" (a note of
-    #: the notes list), "noteref" (a note reference), or "".
+    #: the notes list), "noteref" (a note reference), "code" (a code block), "code-line"
+    #: (a line of one), "code-inside" (anything else in one), "code-inline" (code in the
+    #: text), "figure", or "".
     kind: str = ""
     #: Its id attribute.
     id: str = ""
 
 
 def _kinds(root) -> dict[object, str]:
-    """The notes (items of a ``doc-endnotes`` list) and note references of the HTML."""
+    """The notes (items of a ``doc-endnotes`` list), note references, code blocks (and
+    their lines) and figures of the HTML."""
     kinds: dict[object, str] = {}
     for element in root.iter():
         if element.get("role") == "doc-noteref":
@@ -45,6 +48,17 @@ def _kinds(root) -> dict[object, str]:
         elif element.get("role") == "doc-endnotes":
             for item in element.iter("li"):
                 kinds[item] = "note"
+        elif element.tag == "pre":
+            kinds[element] = "code"
+            for inner in element.iter():
+                if inner.tag == "span" and "line" in (inner.get("class") or "").split():
+                    kinds[inner] = "code-line"
+                elif inner is not element:
+                    kinds[inner] = "code-inside"
+        elif element.tag in ("code", "kbd", "samp") and element not in kinds:
+            kinds[element] = "code-inline"
+        elif element.tag == "figure":
+            kinds[element] = "figure"
     return kinds
 
 

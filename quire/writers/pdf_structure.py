@@ -82,6 +82,8 @@ def complete_structure(pdf: pikepdf.Pdf, book: Book, sources: list[Source] = ())
     folios = tagged.mark_margin_boxes_as_pagination()
     tagged.mark_leaders_as_layout()
     tagged.mark_word_breaks(sources)
+    tagged.tag_code_and_figures(sources)
+    tagged.state_actual_texts()
     tagged.describe_links(book)
     tagged.add_languages(book)
     tagged.add_table_header_scopes()
@@ -255,6 +257,14 @@ class _Node:
     def annotations(self) -> list[pikepdf.Dictionary]:
         return [kid.Obj for kind, kid in self.kids if kind == "other"
                 and isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
+
+
+def _descendants(node: _Node) -> list[_Node]:
+    found = []
+    for child in node.children:
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
 
 
 def _raw_kids(element) -> list:
@@ -441,10 +451,15 @@ class _TaggedPdf:
                 gap = False
             for item, fix in _word_breaks(sources[node.source].text, pieces):
                 self.text_fixes[item] = fix
-        # The element that holds the fixed text says it too, for a reader that takes
-        # /ActualText from structure elements only; not an element with elements inside
-        # (a paragraph with a link or a phrase in another language), whose /ActualText
-        # would hide them from every reader.
+
+    def state_actual_texts(self) -> None:
+        """The /ActualText of each element whose text a fix changes (``mark_word_breaks``).
+
+        The element that holds the fixed text says it too, for a reader that takes
+        /ActualText from structure elements only; not an element with elements inside (a
+        paragraph with a link or a phrase in another language), whose /ActualText would
+        hide them from every reader.
+        """
         for owner in {self.owner[item] for item in self.text_fixes if item in self.owner}:
             if owner.children:
                 continue
@@ -452,6 +467,39 @@ class _TaggedPdf:
                 _fixed(self.mark(item).text, self.text_fixes.get(item))
                 for item in owner.items()
                 if item not in self.artifacts and self.mark(item) is not None))
+
+    def tag_code_and_figures(self, sources: list[Source]) -> None:
+        """A code block is one Code element (ISO 32000-1 Table 338) holding its marked
+        content in order: WeasyPrint makes it NonStruct elements, one per line and token.
+        Each of its lines but the last reads with a space after it, which the page does
+        not draw. Code in the text is a Code element too. A figure (``<figure>``,
+        WeasyPrint's NonStruct) is a Div grouping the Figure (the image, with its
+        alternative text) and its Caption."""
+        if not sources:
+            return
+        changed = False
+        for node in list(self.nodes):
+            source = sources[node.source] if node.source is not None else None
+            if source is None or source.kind not in ("code", "code-inline", "figure") \
+                    or (node.parent is not None and node.parent.source == node.source):
+                continue
+            if source.kind in ("figure", "code-inline"):
+                node.element.S = Name.Div if source.kind == "figure" else Name.Code
+                continue
+            lines = [kid for kid in _descendants(node) if kid.source is not None
+                     and sources[kid.source].kind == "code-line"]
+            for line in lines[:-1]:
+                shown = [item for item in line.items() if item not in self.artifacts
+                         and self.mark(item) is not None and self.mark(item).shown
+                         and self.mark(item).text]
+                if shown and not self.mark(shown[-1]).text[-1:].isspace():
+                    self.text_fixes.setdefault(shown[-1], "space")
+            node.element.S = Name.Code
+            node.kids = [("mcid", item) for item in node.items()]
+            self.rewrite_kids(node)
+            changed = True
+        if changed:
+            self.read_tree()
 
     def mark(self, item: tuple[int, int]) -> _Mark | None:
         return self.content[item[0]][1].get(item[1]) if item[0] is not None else None
