@@ -56,7 +56,7 @@ def read_manuscript(root: Path, modified: dt.datetime,
 
     items: list[CiteItem] = []
     for path, text in texts.items():
-        for line, cluster in find_clusters(text):
+        for line, cluster in find_clusters(masked(without_comments(text))):
             for item in cluster.items:
                 if item.key.lower() not in entries:
                     where = bib_name or DEFAULT_BIBLIOGRAPHY
@@ -129,6 +129,9 @@ def _chapter_files(root: Path, listed: list | None) -> tuple[list[Path], list[Bo
                                 line_of(_text(toml_path), str(name)) or 1,
                                 "list the chapter files relative to the manuscript folder")
             files.append(path)
+    if not files and skipped:
+        # Not one file begins with a title: they are the chapters, each with its error.
+        files, skipped = [root / problem.path.name for problem in skipped], []
     if not files:
         raise BookError("M019", "the manuscript has no chapters", toml_path, 1,
                         "add Markdown chapters (*.md, each beginning with '# Title') to the "
@@ -141,8 +144,9 @@ def _begins_with_title(path: Path) -> bool:
         text = without_comments(read_source(path))
     except BookError:
         return True  # unreadable: reported as the chapter's own error
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return first.startswith("# ") or first.strip() == "#"
+    first = next((line for line in text.splitlines() if line.strip()), None)
+    # An empty file is an empty chapter (an error of its own), not a file of notes.
+    return first is None or first.startswith("# ") or first.strip() == "#"
 
 
 def _inside(path: Path, root: Path) -> bool:

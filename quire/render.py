@@ -149,7 +149,8 @@ def _for_paper(html: str, targets: frozenset[str]) -> str:
       ``mailto:``), in pieces that are never hyphenated (``addresses``): a reader of paper
       cannot follow a link. Not when the link's text already is the address.
     - After each cross-reference to a place in the same document, " (see page N)": the
-      words are text here, the number the styles' ``target-counter``.
+      words are text here, the number the styles' ``target-counter``. A cross-reference
+      to a place the document does not hold (a handout's, to another chapter) is text.
     - Decorative images become backgrounds, which WeasyPrint marks as artifacts: an
       ``img`` is always tagged as a Figure, which PDF/UA-1 requires to have /Alt
       (Matterhorn 13-004); a decorative image must be an artifact (ISO 14289-1, 7.3).
@@ -172,6 +173,12 @@ def _for_paper(html: str, targets: frozenset[str]) -> str:
             link.set("class", (link.get("class", "") + " page-ref").strip())
             _insert_after(link, etree.Element(f"{{{XHTML_NS}}}span", {
                 "class": "see-page", "data-target": href}), SEE_PAGE)
+        elif href.startswith("#"):
+            # A place that is not in this document (a handout's link to another chapter):
+            # its words stay, as text.
+            link.tag = f"{{{XHTML_NS}}}span"
+            for name in list(link.attrib):
+                del link.attrib[name]
         elif re.match(r"(?i)(https?|ftp|mailto):", href):
             shown = re.sub(r"(?i)^(https://|mailto:)", "", href)
             text = " ".join("".join(link.itertext()).split())

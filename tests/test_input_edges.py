@@ -100,4 +100,7 @@ def test_a_missing_validator_fails_the_build(tmp_path):
 def test_characters_the_bundled_fonts_lack_fail_the_build(tmp_path):
     """fontconfig would set them in a font of the machine: the file would depend on it."""
     done = _run(_book(tmp_path, chapter="# Title\n\nПривет мир.\n"), tmp_path / "out")
-    assert done.returncode == 1 and "[B002]" in done.stderr and "not one of the book's" in done.stderr
+    chapter = tmp_path / "book" / "chapter.md"
+    assert done.returncode == 1 and done.stderr.startswith(f"{chapter}:3: "), done.stderr
+    assert "[B005]" in done.stderr and "U+041F CYRILLIC CAPITAL LETTER PE" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -25,9 +25,10 @@ def ids_for(root: Path, citation_html: dict | None = None) -> BookIds:
 
 
 def problem_for(text: str, ids: BookIds) -> SourceProblem:
-    with pytest.raises(SourceProblem) as caught:
-        convert_chapter(text, ids)
-    return caught.value
+    """The one problem the chapter has (the reader collects them all, raising none)."""
+    _, state = convert_chapter(text, ids)
+    assert len(state.problems) == 1, state.problems
+    return state.problems[0]
 
 
 def parse(html: str) -> etree._Element:

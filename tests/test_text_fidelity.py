@@ -60,6 +60,15 @@ def assert_in_order(paragraphs: list[str], text: str) -> None:
         position = found + len(letters(paragraph))
 
 
+def printed_addresses(path: Path) -> list[str]:
+    """The web addresses the print editions add after their links, as printed."""
+    with zipfile.ZipFile(path) as archive:
+        hrefs = [a.get("href") for name in archive.namelist() if name.endswith(".xhtml")
+                 for a in etree.fromstring(archive.read(name)).iter(f"{XHTML}a")]
+    return [re.sub(r"^(https://|mailto:)", "", h) for h in hrefs
+            if h and re.match(r"(https?|mailto):", h)]
+
+
 def epub_text(path: Path) -> tuple[str, list[str]]:
     """Body text in spine order, without the in-text citations (which the book adds)."""
     with zipfile.ZipFile(path) as archive:
@@ -111,7 +120,13 @@ def test_every_paragraph_is_in_the_pdf_in_order(guide, paragraphs):
     text = pdf_text(guide.pdf, running)
     for citation in citations:  # the in-text citations the book adds
         text = text.replace(" " + citation, "")
-    assert_in_order(paragraphs, text)
+    addresses = printed_addresses(guide.epub)
+    assert addresses, "the guide links to the web"
+    stream = letters(text)
+    for address in addresses:  # and the addresses it prints after web links
+        assert letters(address) in stream, address
+        stream = stream.replace(letters(address), "", 1)
+    assert_in_order(paragraphs, stream)
 
 
 def test_the_comparison_catches_a_changed_word(paragraphs):

@@ -32,7 +32,7 @@ class Source:
     #: What it is in the book, where PDF has a type of its own for it: "note" (a note of
     #: the notes list), "noteref" (a note reference), "code" (a code block), "code-line"
     #: (a line of one), "code-inside" (anything else in one), "code-inline" (code in the
-    #: text), "figure", or "".
+    #: text), "figure", "ornament" (a scene break's asterisks), or "".
     kind: str = ""
     #: Its id attribute.
     id: str = ""
@@ -59,6 +59,8 @@ def _kinds(root) -> dict[object, str]:
             kinds[element] = "code-inline"
         elif element.tag == "figure":
             kinds[element] = "figure"
+        elif element.tag == "hr":
+            kinds[element] = "ornament"
     return kinds
 
 

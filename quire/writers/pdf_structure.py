@@ -474,14 +474,25 @@ class _TaggedPdf:
         Each of its lines but the last reads with a space after it, which the page does
         not draw. Code in the text is a Code element too. A figure (``<figure>``,
         WeasyPrint's NonStruct) is a Div grouping the Figure (the image, with its
-        alternative text) and its Caption."""
+        alternative text) and its Caption. A scene break's asterisks are a layout artifact."""
         if not sources:
             return
         changed = False
         for node in list(self.nodes):
             source = sources[node.source] if node.source is not None else None
-            if source is None or source.kind not in ("code", "code-inline", "figure") \
+            if source is None or source.kind not in ("code", "code-inline", "figure",
+                                                     "ornament") \
                     or (node.parent is not None and node.parent.source == node.source):
+                continue
+            if source.kind == "ornament":
+                # A scene break's asterisks are layout, not text (ISO 14289-1 7.1).
+                for item in node.items():
+                    self.artifacts[item] = pikepdf.Dictionary(Type=Name.Layout)
+                if node.parent is not None:
+                    node.parent.kids = [(kind, kid) for kind, kid in node.parent.kids
+                                        if kid is not node]
+                    self.rewrite_kids(node.parent)
+                changed = True
                 continue
             if source.kind in ("figure", "code-inline"):
                 node.element.S = Name.Div if source.kind == "figure" else Name.Code
