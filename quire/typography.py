@@ -5,27 +5,28 @@ from __future__ import annotations
 import re
 
 NBSP = "\u00a0"
-#: Double and single quotation marks (opening, closing) by primary language subtag. The
-#: single closing mark is also the apostrophe Markdown's smarty writes, so it stays ’
-#: where a language's own closing single mark (German ‘) would turn every "don't" wrong.
+#: Double quotation marks (opening, closing) by primary language subtag. Single quotes
+#: are ‘…’ in every language: Markdown's smarty writes the closing single mark for every
+#: apostrophe too, and a language's own (French ”, Russian “) would turn "l'amour" into
+#: "l”amour".
 QUOTES = {
-    "en": ("“", "”", "‘", "’"),
-    "de": ("„", "“", "‘", "’"),
-    "fr": ("«" + NBSP, NBSP + "»", "“", "”"),
-    "es": ("«", "»", "“", "”"),
-    "it": ("«", "»", "“", "”"),
-    "pt": ("«", "»", "“", "”"),
-    "ru": ("«", "»", "„", "“"),
-    "uk": ("«", "»", "„", "“"),
-    "pl": ("„", "”", "‘", "’"),
-    "cs": ("„", "“", "‘", "’"),
-    "sk": ("„", "“", "‘", "’"),
-    "nl": ("“", "”", "‘", "’"),
-    "da": ("„", "“", "‘", "’"),
-    "sv": ("”", "”", "’", "’"),
-    "fi": ("”", "”", "’", "’"),
-    "nb": ("«", "»", "‘", "’"),
-    "no": ("«", "»", "‘", "’"),
+    "en": ("“", "”"),
+    "de": ("„", "“"),
+    "fr": ("«" + NBSP, NBSP + "»"),
+    "es": ("«", "»"),
+    "it": ("«", "»"),
+    "pt": ("«", "»"),
+    "ru": ("«", "»"),
+    "uk": ("«", "»"),
+    "pl": ("„", "”"),
+    "cs": ("„", "“"),
+    "sk": ("„", "“"),
+    "nl": ("“", "”"),
+    "da": ("„", "“"),
+    "sv": ("”", "”"),
+    "fi": ("”", "”"),
+    "nb": ("«", "»"),
+    "no": ("«", "»"),
 }
 #: Before these, French sets a no-break space where the author typed a space.
 FRENCH_SPACED = re.compile(r" (?=[;:!?»])|(?<=«) ")
@@ -37,10 +38,9 @@ def _primary(language: str) -> str:
 
 def quote_marks(language: str) -> dict[str, str]:
     """Python-Markdown smarty's substitutions for ``language`` (English where unknown)."""
-    left_double, right_double, left_single, right_single = QUOTES.get(
-        _primary(language), QUOTES["en"])
+    left_double, right_double = QUOTES.get(_primary(language), QUOTES["en"])
     return {"left-double-quote": left_double, "right-double-quote": right_double,
-            "left-single-quote": left_single, "right-single-quote": right_single,
+            "left-single-quote": "‘", "right-single-quote": "’",
             "left-angle-quote": "«", "right-angle-quote": "»",
             "ndash": "–", "mdash": "—", "ellipsis": "…"}
 

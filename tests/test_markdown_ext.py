@@ -157,3 +157,16 @@ def test_plain_brackets_stay_text(root):
     html, _ = convert_chapter("# T\n\nSome [not a citation] here.\n", ids_for(root))
     assert "[not a citation]" in html
     assert parse(html).find(".//a") is None
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("en-US", "<p>It’s “fine” – and ‘so’…</p>"),
+    ("fr-FR", "<p>L’amour «\u00a0fou\u00a0»\u00a0: oui\u00a0! – ‘lui’…</p>"),
+    ("de-DE", "<p>Das ist’s „gut“ – ‘so’…</p>"),
+])
+def test_quotes_and_apostrophes_by_language(root, language, expected):
+    text = {"en-US": "It's \"fine\" -- and 'so'...", "fr-FR": "L'amour \"fou\" : oui ! -- 'lui'...",
+            "de-DE": "Das ist's \"gut\" -- 'so'..."}[language]
+    ids = BookIds(citation_html={}, manuscript_root=root, language=language)
+    html, _ = convert_chapter(f"# T\n\n{text}\n", ids)
+    assert expected in html
