@@ -344,8 +344,8 @@ class FigureTreeprocessor(Treeprocessor):
 class TableTreeprocessor(Treeprocessor):
     """A table's caption, as pandoc writes it: a paragraph just before or after the table
     that begins with ``Table:`` or ``:``, which becomes the table's ``<caption>``. Header
-    cells get ``scope="col"``; a table of more than ``WIDE`` columns is marked wide (the
-    styles set it smaller)."""
+    cells get ``scope="col"``, aligned cells a class (``align-right``); a table of more than
+    ``WIDE`` columns is marked wide (the styles set it smaller)."""
 
     CAPTION = re.compile(r"^\s*(?:Table)?:\s+")
     WIDE = 5
@@ -364,10 +364,22 @@ class TableTreeprocessor(Treeprocessor):
                         self._caption(parent, table, neighbour)
                 for cell in table.iter("th"):
                     cell.set("scope", "col")
+                for cell in (c for c in table.iter() if c.tag in ("th", "td")):
+                    self._alignment_as_class(cell)
                 columns = max((len(row) for row in table.iter("tr")), default=0)
                 if columns > self.WIDE:
                     table.set("class", (table.get("class", "") + " wide").strip())
         return None
+
+    @staticmethod
+    def _alignment_as_class(cell) -> None:
+        """Python-Markdown aligns a column with an inline style; the book's styles do it
+        from a class (no inline style: the reader's settings must be able to win)."""
+        align = re.fullmatch(r"\s*text-align:\s*(left|right|center);?\s*", cell.get("style", ""))
+        if "style" in cell.attrib:
+            del cell.attrib["style"]
+        if align:
+            cell.set("class", (cell.get("class", "") + f" align-{align[1]}").strip())
 
     def _caption(self, parent, table, paragraph) -> None:
         caption = etree.Element("caption")
