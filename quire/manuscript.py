@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Callable
 
@@ -77,6 +78,8 @@ def read_manuscript(root: Path, modified: dt.datetime,
         problems.extend(found)
         if chapter is not None:
             chapters.append(chapter)
+    problems.extend(_link_problems(chapters, texts, entries,
+                                   every_chapter=len(chapters) == len(texts)))
     if problems:
         raise BookErrors(problems)
 
@@ -204,6 +207,41 @@ def _chapter(path: Path, text: str, ids: BookIds, listed: bool
         return None, problems
     return Chapter(id=headings[0].id, source=path, title=headings[0].text,
                    headings=tuple(headings), html=html, images=tuple(state.images)), []
+
+
+#: A link the reader can follow out of the book.
+WEB_LINK = re.compile(r"(?i)(https?|ftp|mailto):")
+HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
+ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _link_problems(chapters: list[Chapter], texts: dict[Path, str], entries: dict,
+                   every_chapter: bool) -> list[BookError]:
+    """M022: every link goes to the web, an e-mail address or a place in the book. A link
+    to a file (``other.md``, ``notes.html``) or to an id no heading has would be a dead
+    link in every edition; EPUBCheck would find it only after the layout. Links to places
+    are checked only when ``every_chapter`` was read (a chapter with errors has no ids)."""
+    places = {i for chapter in chapters for i in ID.findall(chapter.html)}
+    places |= {f"ref-{key}" for key in entries} | {"references", "contents"}
+    problems = []
+    for chapter in chapters:
+        text = texts[chapter.source]
+        for href in dict.fromkeys(html_unescape(h) for h in HREF.findall(chapter.html)):
+            if WEB_LINK.match(href) or (href.startswith("#") and (
+                    href[1:] in places or not every_chapter)):
+                continue
+            line = line_of(text, f"]({href}") or line_of(text, href) or 1
+            if href.startswith("#"):
+                problems.append(BookError(
+                    "M022", f"link to '{href}', a place the book does not have", chapter.source,
+                    line, "link to a heading by its id: the one written as {#id}, or the one "
+                    "made from its text (## Café Olé → #cafe-ole)"))
+            else:
+                problems.append(BookError(
+                    "M022", f"link to '{href}', which is not in the book nor on the web",
+                    chapter.source, line, "link to a heading of the book as (#its-id), or to "
+                    "the web with its full address (https://…)"))
+    return problems
 
 
 def _text(path: Path) -> str:

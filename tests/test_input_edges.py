@@ -104,3 +104,20 @@ def test_characters_the_bundled_fonts_lack_fail_the_build(tmp_path):
     assert done.returncode == 1 and done.stderr.startswith(f"{chapter}:3: "), done.stderr
     assert "[B005]" in done.stderr and "U+041F CYRILLIC CAPITAL LETTER PE" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_dead_links_are_errors_before_layout_all_in_one_run(tmp_path):
+    """A link to a file or to an id the book lacks is found with its line, with the
+    other problems of the same run; nothing is written."""
+    chapter = ("# Title\n\nSee [the notes](notes.md), [the method](#no-such-heading) and\n"
+               "[the title](#title).\n\nA note.[^gone]\n")
+    done = _run(_book(tmp_path, chapter=chapter), tmp_path / "out")
+    path = tmp_path / "book" / "chapter.md"
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:3: link to 'notes.md', which is not in the book nor on the web [M022]" \
+        in done.stderr
+    assert f"{path}:3: link to '#no-such-heading', a place the book does not have [M022]" \
+        in done.stderr
+    assert f"{path}:6: note reference [^gone] has no note [A004]" in done.stderr
+    assert "'#title'" not in done.stderr and "3 problem(s)" in done.stderr
+    assert not (tmp_path / "out").exists()
