@@ -127,6 +127,10 @@ def test_one_element_per_section_paragraph_and_link(guide):
     # a no-break space in the drawn text is the source's space too
     ("nous avons\u00a0: la paix", ["nous", "avons\u00a0: la", "paix"],
      [(0, "space"), (1, "space")]),
+    # a page number the styles add inside a block, at a line end (a cross-reference)
+    ("a link to it (see page becomes a reference",
+     ["a link to it", " (see page", "\u00a09)", "becomes a reference"], [(2, "space")]),
+    ("it (see page and more", ["it (see page", "\u00a09) and more"], []),  # mid-line
 ])
 def test_word_breaks(source, pieces, fixes):
     gaps = [False] + [piece.isdigit() for piece in pieces[1:]]

@@ -924,7 +924,11 @@ def _word_breaks(source: str, pieces: list[tuple[object, str, bool]]) -> list[tu
         generated_after = not _found(source, following, cursor) and cursor >= len(source) \
             and following.strip()[:1].isalnum()
         generated_before = not matched and cursor == 0 and core[-1:].isalnum()
-        if gap or generated_after or generated_before \
+        # Generated text inside the block (a cross-reference's page number) before a space
+        # of the source, at a line end: the space is the source's.
+        generated_inside = not matched and cursor > 0 and source[cursor:cursor + 1] == " " \
+            and _found(source, following, cursor)
+        if gap or generated_after or generated_before or generated_inside \
                 or (matched and source[cursor:cursor + 1] == " "):
             fixes.append((key, "space"))
     return fixes
