@@ -78,6 +78,13 @@ def small_book(tmp_path_factory) -> Built:
     return _build(ROOT / "tests" / "fixtures" / "small-book", tmp_path_factory.mktemp("small"))
 
 
+@pytest.fixture(scope="session")
+def feature_book(tmp_path_factory) -> Built:
+    """The fixture book that uses every feature of the manuscript format once."""
+    return _build(ROOT / "tests" / "fixtures" / "feature-book",
+                  tmp_path_factory.mktemp("feature"))
+
+
 @pytest.fixture(scope="session", params=["guide", "small_book"])
 def any_book(request) -> Built:
     return request.getfixturevalue(request.param)

@@ -1,0 +1,277 @@
+"""Every feature of the manuscript format, on the built files of tests/fixtures/feature-book.
+
+The fixture uses each feature once (code, figures, tables, typography, links, notes,
+comments, pandoc's Markdown, scene breaks, a file of notes that is not a chapter); each
+test reads what a reader gets: the EPUB's XHTML, the PDF's structure tree and its pages.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from lxml import etree
+
+from quire.pdf_reading import read_structure
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+EPUB_NS = "{http://www.idpf.org/2007/ops}"
+
+
+def _xhtml(book, name: str) -> etree._Element:
+    return book.epub_xml(f"EPUB/{name}")
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _page_texts(path) -> list[str]:
+    document = pdfium.PdfDocument(path)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def _read(path) -> list:
+    with pikepdf.open(path) as pdf:
+        return read_structure(pdf)
+
+
+def _elements(path):
+    """(type, kid types) of every structure element."""
+    found = []
+
+    def walk(element):
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        elements = [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        found.append((str(element.S)[1:], [str(k.S)[1:] for k in elements]))
+        for kid in elements:
+            walk(kid)
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        kids = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+        for kid in kids:
+            walk(kid)
+    return found
+
+
+# --- the validators and the build's own checks --------------------------------------------
+
+
+def test_every_validator_passes_on_the_feature_book(feature_book):
+    checks = feature_book.checks()
+    for tool in ("EPUBCheck", "DAISY Ace", "axe-core"):
+        assert checks[tool]["ran"] and checks[tool]["passed"], checks[tool]["summary"]
+    pdf_checks = [c for c in checks.values() if c["tool"].startswith("PDF/UA")]
+    assert not [c for c in pdf_checks if not c["passed"]]
+
+
+def test_every_pdf_reads_word_for_word(feature_book):
+    """Code, tables, captions and notes included: the build's reading check passed."""
+    import json
+
+    (path,) = feature_book.out.glob("*-accessibility.json")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    reading = [c for c in report["checks"] if c["tool"].startswith("PDF/UA")]
+    assert len(reading) == len([a for a in feature_book.result.artifacts
+                                if a.name.endswith(".pdf") and "cover" not in a.name])
+    for check in reading:
+        assert check["passed"] and "read word for word" in check["summary"], check
+
+
+# --- code ----------------------------------------------------------------------------------
+
+
+def test_code_blocks_keep_their_language_and_lines_in_the_epub(feature_book):
+    html = _xhtml(feature_book, "chapter-01.xhtml")
+    blocks = list(html.iter(f"{XHTML}pre"))
+    assert len(blocks) == 4
+    code = blocks[0].find(f"{XHTML}code")
+    assert "language-python" in code.get("class").split()
+    assert "print(greet(\"world\"))" in "".join(code.itertext())
+    assert "$ grep -E '^[a-z.]+@example\\.com>$' addresses.txt" in "".join(blocks[1].itertext())
+    assert "│ box  │" in "".join(blocks[3].itertext())
+
+
+def test_code_is_never_scanned_for_citations_or_notes(feature_book):
+    """The indented block holds '[@not-a-citation]' and '[^>]': they stay code."""
+    html = _xhtml(feature_book, "chapter-01.xhtml")
+    block = "".join(list(html.iter(f"{XHTML}pre"))[1].itertext())
+    assert "[@not-a-citation] and [^>] are code" in block
+    assert not html.xpath("//x:a[@role='doc-biblioref' or @role='doc-noteref']",
+                          namespaces={"x": XHTML[1:-1]})
+
+
+def test_each_code_block_is_one_code_element_in_the_pdf(feature_book):
+    read = _read(feature_book.pdf)
+    code = [e.text for e in read if e.type == "Code"]
+    whole = " ".join(code)
+    assert 'print(greet("world"))' in whole
+    # The long line wraps on the page, but reads as one line of code.
+    assert "This line is far longer than the text block of any page, so it has to wrap " \
+        "with a mark." in whole
+    assert "awk '{print $1}' notes.txt" in code  # inline code is Code too
+
+
+def test_code_has_colours_in_print_but_none_in_large_print(feature_book):
+    def colours(path) -> set[tuple]:
+        found = set()
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                for operands, operator in pikepdf.parse_content_stream(page):
+                    if str(operator) in ("rg", "RG", "sc", "scn") and len(operands) == 3:
+                        rgb = tuple(round(float(v), 3) for v in operands)
+                        if len(set(rgb)) > 1:
+                            found.add(rgb)
+        return found
+
+    assert colours(feature_book.pdf), "the trade edition's code is coloured"
+    assert colours(feature_book.edition("large-print")) == set()
+
+
+# --- figures and tables ------------------------------------------------------------------
+
+
+def test_a_lone_image_with_a_title_or_caption_is_a_figure(feature_book):
+    html = _xhtml(feature_book, "chapter-02.xhtml")
+    figures = list(html.iter(f"{XHTML}figure"))
+    captions = [_text(f.find(f"{XHTML}figcaption")) for f in figures]
+    assert captions == ["The flow from one box to the next.",
+                        "A gradient, 2,000 pixels wide, scaled to the page."]
+    inline = [img for img in html.iter(f"{XHTML}img") if img.getparent().tag == f"{XHTML}p"]
+    assert [img.get("alt") for img in inline] == ["a small box"]
+
+
+def test_a_figure_is_a_div_of_figure_and_caption_in_the_pdf(feature_book):
+    for path in (feature_book.pdf, feature_book.edition("large-print")):
+        groups = [kids for kind, kids in _elements(path) if kind == "Div"
+                  and "Figure" in kids and "Caption" in kids]
+        assert len(groups) == 2, path.name
+    captions = [e.text for e in _read(feature_book.pdf) if e.type == "Caption"]
+    assert "The flow from one box to the next." in captions
+
+
+def test_tables_have_captions_header_scope_and_wide_tables_are_marked(feature_book):
+    html = _xhtml(feature_book, "chapter-02.xhtml")
+    tables = list(html.iter(f"{XHTML}table"))
+    assert [_text(t.find(f"{XHTML}caption")) for t in tables] == [
+        "Unix tools and the year each appeared", "Squares of the numbers 1 to 40",
+        "Rainfall by season, in days"]
+    for table in tables:
+        assert {th.get("scope") for th in table.iter(f"{XHTML}th")} == {"col"}
+    assert [t.get("class") for t in tables] == [None, None, "wide"]
+    cells = list(tables[0].iter(f"{XHTML}td"))
+    assert [c.get("class") for c in cells[:3]] == ["align-left", "align-left", "align-right"]
+    assert not [c for t in tables for c in t.iter() if c.get("style")], "no inline style"
+
+
+def test_a_table_across_a_page_break_repeats_its_header_row(feature_book):
+    pages = [t for t in _page_texts(feature_book.pdf) if "row twenty" in t or "row one" in t
+             or "row forty" in t]
+    assert len(pages) >= 2, "the long table runs over a page break"
+    for text in pages:
+        assert "Number Square Name of the row" in " ".join(text.split()), text[:200]
+
+
+# --- typography ----------------------------------------------------------------------------
+
+
+def test_quotes_dashes_and_ellipses_are_typographic(feature_book):
+    text = _text(_xhtml(feature_book, "chapter-01.xhtml").find(f".//{XHTML}p"))
+    assert text.startswith("The “Beginner’s” guide – as its readers call it – starts "
+                           "with a one-liner…")
+    code = [_text(c) for c in _xhtml(feature_book, "chapter-01.xhtml").iter(f"{XHTML}code")]
+    assert "awk '{print $1}' notes.txt" in code, "code keeps its straight quotes"
+
+
+# --- links on paper ------------------------------------------------------------------------
+
+
+def test_web_links_print_their_address_and_cross_references_their_page(feature_book):
+    pages = _page_texts(feature_book.pdf)
+    text = " ".join(" ".join(pages).split())
+    assert "the Python downloads page (www.python.org/downloads/)" in text
+    assert "the editors (editors@example.org)" in text
+    figures_page = next(i for i, t in enumerate(pages) if "Figures and Tables\r\n" in t)
+    folio = pages[figures_page].split("\r\n")[-1]
+    assert folio.isdigit()
+    assert f"the figures and tables (see page {folio})" in text
+    # The EPUB's links are links, with no address or page added.
+    epub = _text(_xhtml(feature_book, "chapter-03.xhtml"))
+    assert "(www.python.org" not in epub and "see page" not in epub
+
+
+def test_a_printed_address_is_never_hyphenated(feature_book):
+    for path in (feature_book.pdf, feature_book.edition("large-print")):
+        text = "".join(_page_texts(path))
+        assert "python.org/downloads/" in text.replace("\r\n", "")
+        assert not re.search(r"python\.org/down-\r\n", text)
+
+
+# --- notes ---------------------------------------------------------------------------------
+
+
+def test_notes_and_inline_notes_are_notes_in_the_epub_and_the_pdf(feature_book):
+    html = _xhtml(feature_book, "chapter-03.xhtml")
+    refs = html.xpath("//*[@epub:type='noteref']", namespaces={"epub": EPUB_NS[1:-1]})
+    notes = html.xpath("//*[@epub:type='endnote']", namespaces={"epub": EPUB_NS[1:-1]})
+    assert len(refs) == len(notes) == 2
+    assert "An inline note, written where it is referred to" in _text(notes[1])
+    read = _read(feature_book.pdf)
+    assert len([e for e in read if e.type == "Note"]) == 2
+
+
+def test_cited_works_and_their_locators(feature_book):
+    text = _text(_xhtml(feature_book, "chapter-03.xhtml"))
+    assert "(Glass & Wright, 2003, p. 12)" in text
+
+
+# --- pandoc's Markdown, comments, structure ------------------------------------------------
+
+
+def test_comments_are_dropped_everywhere(feature_book):
+    epub = " ".join(_text(_xhtml(feature_book, n)) for n in (
+        "chapter-01.xhtml", "chapter-02.xhtml", "chapter-03.xhtml"))
+    pdf = " ".join(_page_texts(feature_book.pdf))
+    for words in ("TODO", "translator", "A comment on the first line"):
+        assert words not in epub and words not in pdf
+
+
+def test_unnumbered_heading_and_slugs_that_keep_their_letters(feature_book):
+    html = _xhtml(feature_book, "chapter-03.xhtml")
+    heading = html.find(f".//{XHTML}h1")
+    assert _text(heading) == "Notes, Links and Citations"
+    assert "unnumbered" in heading.get("class", "")
+    assert html.find(f".//{XHTML}h2").get("id") == "cafe-ole-uber-garten"
+    assert html.xpath("//x:a[@href='#cafe-ole-uber-garten']", namespaces={"x": XHTML[1:-1]})
+
+
+def test_a_scene_break_is_an_ornament_not_text(feature_book):
+    assert list(_xhtml(feature_book, "chapter-01.xhtml").iter(f"{XHTML}hr"))
+    read = " ".join(e.text for e in _read(feature_book.pdf))
+    assert "After the break, the text starts flush." in read
+    assert "*" not in read.replace("[@not-a-citation]", "")
+
+
+def test_a_file_of_notes_beside_the_chapters_is_left_out_with_a_warning(feature_book):
+    assert [w.code for w in feature_book.result.warnings] == ["W002"]
+    assert feature_book.result.warnings[0].path.name == "notes.md"
+    with zipfile.ZipFile(feature_book.epub) as archive:
+        text = " ".join(archive.read(n).decode() for n in archive.namelist()
+                        if n.endswith(".xhtml"))
+    assert "Drafting notes" not in text
+
+
+@pytest.mark.parametrize("name", ["feature-book.pdf", "feature-book-large-print.pdf"])
+def test_the_chapter_titles_are_in_the_printed_contents(feature_book, name):
+    contents = _page_texts(feature_book.out / name)[2]
+    for title in ("Code, Quotes and Comments", "Figures and Tables",
+                  "Notes, Links and Citations"):
+        assert title in " ".join(contents.split())
