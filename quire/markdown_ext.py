@@ -127,6 +127,8 @@ class ChapterTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, ids: BookIds, state: ChapterState):
         super().__init__(md)
         self.ids, self.state = ids, state
+        #: The links inside the chapter's notes (whose text may be a bare address).
+        self.note_links: set = set()
 
     def run(self, root):
         renamed: dict[str, str] = {}
@@ -139,6 +141,10 @@ class ChapterTreeprocessor(Treeprocessor):
         # The number each note reference shows, by the (new) id of its <sup>.
         numbers = {sup.get("id"): "".join(sup.itertext()).strip()
                    for sup in root.iter("sup") if sup.get("id", "").startswith("fnref")}
+        # An address as the text of a link is the usual way to give a source in a note.
+        self.note_links = {link for notes in root.iter("div")
+                           if notes.get("class") == "footnote" for item in notes.iter("li")
+                           if item.get("id", "").startswith("fn-") for link in item.iter("a")}
         for element in root.iter("a"):
             target = element.get("href", "")[1:]
             if element.get("href", "").startswith("#") and target in renamed:
@@ -206,8 +212,8 @@ class ChapterTreeprocessor(Treeprocessor):
             problem = "has no text"
         elif text.lower().strip(".!:") in VAGUE_LINK_TEXTS:
             problem = f"text '{text}' does not say where it goes"
-        elif BARE_URL.match(text) or text == href or (
-                "." in text and " " not in text and text.lower().rstrip("/") in href.lower()):
+        elif element not in self.note_links and (BARE_URL.match(text) or text == href or (
+                "." in text and " " not in text and text.lower().rstrip("/") in href.lower())):
             problem = f"text '{text}' is a bare address"
         if problem:
             raise SourceProblem("A002", f"link to '{href}' {problem}",

@@ -153,6 +153,15 @@ def test_citations_are_numbered_across_chapters(root):
     assert "".join(parse(html).find(".//span").itertext()) == "(A, 2000; B, 2001)"
 
 
+def test_autolink_in_a_note_is_fine_but_not_in_the_text(root):
+    html, state = convert_chapter(
+        "# T\n\nText.[^1] And ^[See <https://example.org/a>.]\n\n"
+        "[^1]: Online at <https://example.org/b>.\n", ids_for(root))
+    assert html.count('href="https://example.org/') == 2 and state.problems == []
+    problem = problem_for("# T\n\nSee <https://example.org/a>.\n", ids_for(root))
+    assert problem.code == "A002"
+
+
 def test_plain_brackets_stay_text(root):
     html, _ = convert_chapter("# T\n\nSome [not a citation] here.\n", ids_for(root))
     assert "[not a citation]" in html
