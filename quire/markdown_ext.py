@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -19,7 +21,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
 from .addresses import mark_addresses
-from .citations import CLUSTER_RE, parse_cluster
+from .citations import CITATION_RE, Cluster, parse_citation
 from .code import CodeExtension
 from .markdown_source import as_python_markdown
 from .model import Heading, Image
@@ -55,8 +57,10 @@ BUILD_PREFIXES = ("page-", "cite-", "ref-", "fn-", "fnref-")
 class BookIds:
     """State shared by the conversion of every chapter of one book."""
 
-    #: Rendered in-text citation of each item, by (key, prefix, locator, label).
-    citation_html: dict
+    #: The XHTML of each citation, by ``citations.Cluster``, each item in it an
+    #: ``<a data-item="N">``: a dict, or the book's ``CitationFormatter`` (which renders on
+    #: demand); ``cluster in citation_html`` says whether its keys are all known.
+    citation_html: Mapping
     manuscript_root: Path
     #: The book's language (BCP 47): its quotation marks and spacing.
     language: str = "en"
@@ -97,28 +101,36 @@ class ChapterState:
 
 
 class CitationProcessor(InlineProcessor):
-    """``[@key, p. 12; @other]`` -> ``(<a>Author, 2003, p. 12</a>; <a>Other, 2012</a>)``."""
+    """``[@key, p. 12; @other]`` -> ``(<a>Author, 2003, p. 12</a>; <a>Other, 2012</a>)``,
+    the items in the order the style sorts them, each a link to its entry; and ``@key says``
+    -> ``<a>Author (2003)</a> says``, pandoc's author-in-text citation. One pattern for both,
+    so that citation ids count up in reading order.
+
+    A citation whose keys the bibliography lacks stays text: the manuscript reader has
+    reported those (M017), and an ``@word`` that is no key (``@everyone``) is text."""
 
     def __init__(self, ids: BookIds):
-        super().__init__(CLUSTER_RE.pattern)
+        super().__init__(CITATION_RE.pattern)
         self.ids = ids
 
     def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API
-        cluster = parse_cluster(m.group(1))
-        if cluster is None:
+        cluster = parse_citation(m)
+        if cluster is None or cluster not in self.ids.citation_html:
             return None, None, None
-        span = etree.Element("span", {"class": "citation"})
-        span.text = "("
-        for index, item in enumerate(cluster.items):
-            # Claimed, like every other id, by ChapterTreeprocessor.
-            cite_id = f"cite-{len(self.ids.citations) + 1}"
-            self.ids.citations.append((cite_id, item.key.lower()))
-            link = etree.SubElement(span, "a", {
-                "href": f"#ref-{item.key.lower()}", "id": cite_id, "role": "doc-biblioref",
-                "epub:type": "biblioref"})
-            _set_inline_html(link, self.ids.citation_html[item])
-            link.tail = "; " if index < len(cluster.items) - 1 else ")"
-        return span, m.start(0), m.end(0)
+        return _citation(self.ids, cluster), m.start(0), m.end(0)
+
+
+def _citation(ids: BookIds, cluster: Cluster):
+    """The ``<span class="citation">`` of a cluster, each of its links given the next
+    citation id of the book (claimed, like every other id, by ChapterTreeprocessor)."""
+    span = etree.fromstring(f'<span class="citation">{ids.citation_html[cluster]}</span>')
+    for link in span.iter("a"):
+        item = cluster.items[int(link.attrib.pop("data-item"))]
+        cite_id = f"cite-{len(ids.citations) + 1}"
+        ids.citations.append((cite_id, item.key.lower()))
+        link.attrib.update({"href": f"#ref-{item.key.lower()}", "id": cite_id,
+                            "role": "doc-biblioref", "epub:type": "biblioref"})
+    return span
 
 
 class ChapterTreeprocessor(Treeprocessor):
@@ -127,6 +139,8 @@ class ChapterTreeprocessor(Treeprocessor):
     def __init__(self, md: Markdown, ids: BookIds, state: ChapterState):
         super().__init__(md)
         self.ids, self.state = ids, state
+        #: The links inside the chapter's notes (whose text may be a bare address).
+        self.note_links: set = set()
 
     def run(self, root):
         renamed: dict[str, str] = {}
@@ -139,6 +153,10 @@ class ChapterTreeprocessor(Treeprocessor):
         # The number each note reference shows, by the (new) id of its <sup>.
         numbers = {sup.get("id"): "".join(sup.itertext()).strip()
                    for sup in root.iter("sup") if sup.get("id", "").startswith("fnref")}
+        # An address as the text of a link is the usual way to give a source in a note.
+        self.note_links = {link for notes in root.iter("div")
+                           if notes.get("class") == "footnote" for item in notes.iter("li")
+                           if item.get("id", "").startswith("fn-") for link in item.iter("a")}
         for element in root.iter("a"):
             target = element.get("href", "")[1:]
             if element.get("href", "").startswith("#") and target in renamed:
@@ -206,8 +224,8 @@ class ChapterTreeprocessor(Treeprocessor):
             problem = "has no text"
         elif text.lower().strip(".!:") in VAGUE_LINK_TEXTS:
             problem = f"text '{text}' does not say where it goes"
-        elif BARE_URL.match(text) or text == href or (
-                "." in text and " " not in text and text.lower().rstrip("/") in href.lower()):
+        elif element not in self.note_links and (BARE_URL.match(text) or text == href or (
+                "." in text and " " not in text and text.lower().rstrip("/") in href.lower())):
             problem = f"text '{text}' is a bare address"
         if problem:
             raise SourceProblem("A002", f"link to '{href}' {problem}",
@@ -406,6 +424,8 @@ class BookExtension(Extension):
         md.inlinePatterns.deregister("entity")
         # Before 'link' (160) so "[@key]" is never taken for a link; after 'escape' (180).
         md.inlinePatterns.register(CitationProcessor(self.ids), "citation", 175)
+        # "\@smith2004" is an at-sign, not a citation.
+        md.ESCAPED_CHARS.append("@")
         # After 'inline' (20): smarty's characters back in the text, then what uses them.
         md.treeprocessors.register(PlainTextTreeprocessor(md), "plain_text", 6)
         md.treeprocessors.register(SpacingTreeprocessor(md, self.ids.language), "spacing", 5)
@@ -429,19 +449,13 @@ def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
     return md.convert(as_python_markdown(text)), state
 
 
-def _set_inline_html(element, html: str) -> None:
-    fragment = etree.fromstring(f"<x>{html}</x>")
-    element.text = fragment.text
-    for child in fragment:
-        element.append(child)
-
-
 def _inner_html_without_links(element) -> str:
-    """The heading's inline XHTML with links made spans: it goes inside contents links."""
-    copy = etree.fromstring(etree.tostring(element, encoding="unicode"))
+    """The heading's inline XHTML with links (a citation's too) made spans: it goes inside
+    contents links."""
+    copy = deepcopy(element)  # not through its text: a citation's epub:type has no namespace
     for child in copy.iter("a"):
         child.tag = "span"
-        for name in ("href", "id", "role"):
+        for name in ("href", "id", "role", "epub:type"):
             child.attrib.pop(name, None)
     html = etree.tostring(copy, encoding="unicode", short_empty_elements=True)
     return html[html.index(">") + 1:html.rindex("<")]

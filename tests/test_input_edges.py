@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from quire.citations import CitationFormatter, CiteItem
+from quire.citations import CitationFormatter, parse_cluster
 from quire.markdown_ext import BookIds, convert_chapter
 from tests.conftest import EPOCH, ROOT
 
@@ -37,7 +37,7 @@ def _run(manuscript, out, *extra, env=None):
 def test_ampersand_in_a_reference_is_escaped():
     entry = {"id": "k", "type": "book", "title": "Love & Trust", "publisher": "Simon & Schuster",
              "author": [{"family": "Doe", "given": "J."}], "issued": {"date-parts": [[2001]]}}
-    (key, html), = CitationFormatter({"k": entry}, [CiteItem("k")]).entries()
+    (key, html), = CitationFormatter({"k": entry}, [parse_cluster("@k")]).entries()
     assert "Love &amp; Trust" in html and "Simon &amp; Schuster" in html
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from quire.citations import CiteItem
+from quire.citations import find_clusters, parse_cluster
 from quire.markdown_ext import BookIds, SourceProblem, convert_chapter
 from quire.model import Image
 from tests.images import tiny_png
@@ -134,7 +134,7 @@ def test_inline_raw_html_is_escaped_text(root):
 
 
 def test_citation_becomes_a_link_to_the_reference(root):
-    ids = ids_for(root, {CiteItem("k"): "Kay, 2000"})
+    ids = ids_for(root, {parse_cluster("@k"): '(<a data-item="0">Kay, 2000</a>)'})
     html, _ = convert_chapter("# T\n\nAs shown [@k].\n", ids)
     assert ('<a epub:type="biblioref" href="#ref-k" id="cite-1" role="doc-biblioref">'
             'Kay, 2000</a>') in html
@@ -144,13 +144,82 @@ def test_citation_becomes_a_link_to_the_reference(root):
 
 
 def test_citations_are_numbered_across_chapters(root):
-    ids = ids_for(root, {CiteItem("a"): "A, 2000", CiteItem("b"): "B, 2001"})
+    ids = ids_for(root, {parse_cluster("@a"): '(<a data-item="0">A, 2000</a>)',
+                         parse_cluster("@a; @b"): '(<a data-item="0">A, 2000</a>; '
+                                                  '<a data-item="1">B, 2001</a>)'})
     convert_chapter("# One\n\nFirst [@a].\n", ids)
     html, _ = convert_chapter("# Two\n\nThen [@a; @b].\n", ids)
     links = parse(html).findall(".//a")
     assert [(a.get("id"), a.get("href")) for a in links] == [
         ("cite-2", "#ref-a"), ("cite-3", "#ref-b")]
     assert "".join(parse(html).find(".//span").itertext()) == "(A, 2000; B, 2001)"
+
+
+def test_cluster_links_follow_the_styles_order_with_ids_in_reading_order(root):
+    # The formatter put b before a: the ids still count up as the reader meets them.
+    ids = ids_for(root, {parse_cluster("@a; @b"): '(<a data-item="1">B, 1999</a>; '
+                                                  '<a data-item="0">A, 2000</a>)'})
+    html, _ = convert_chapter("# T\n\nThen [@a; @b].\n", ids)
+    links = parse(html).findall(".//a")
+    assert [(a.get("id"), a.get("href")) for a in links] == [
+        ("cite-1", "#ref-b"), ("cite-2", "#ref-a")]
+
+
+def test_citation_ids_follow_the_text_whether_narrative_or_bracketed(root):
+    narrative, bracketed = (c for _, c in find_clusters("@a [@b]"))
+    ids = ids_for(root, {narrative: '<a data-item="0">A (2000)</a>',
+                         bracketed: '(<a data-item="0">B, 2001</a>)'})
+    html, _ = convert_chapter("# T\n\nAs @a says, and [@b] too.\n", ids)
+    assert [(a.get("id"), a.get("href")) for a in parse(html).findall(".//a")] == [
+        ("cite-1", "#ref-a"), ("cite-2", "#ref-b")]
+
+
+def test_citation_of_an_unknown_key_stays_text(root):
+    # The manuscript reader reports unknown keys (M017) before any chapter is converted.
+    html, _ = convert_chapter("# T\n\nAs [@nokey2000] says.\n", ids_for(root))
+    assert "[@nokey2000]" in html and parse(html).find(".//a") is None
+
+
+def test_citation_in_a_heading_is_a_span_in_its_contents_entry(root):
+    cluster = find_clusters("@k")[0][1]
+    ids = ids_for(root, {cluster: '<a data-item="0">Kay (2000)</a>'})
+    html, state = convert_chapter("# T\n\n## What @k says\n", ids)
+    assert parse(html).find(".//h2/span/a").get("href") == "#ref-k"
+    assert state.headings[1].text == "What Kay (2000) says"
+    assert state.headings[1].html == \
+        'What <span class="citation"><span>Kay (2000)</span></span> says'
+
+
+def test_narrative_citation_of_a_known_key_is_one_link(root):
+    cluster = find_clusters("@k [p. 3]")[0][1]
+    ids = ids_for(root, {cluster: '<a data-item="0">Kay (2000, p. 3)</a>'})
+    html, _ = convert_chapter("# T\n\nAs @k [p. 3] says, @everyone is wrong.\n", ids)
+    paragraph = parse(html).find(".//p")
+    assert "".join(paragraph.itertext()) == "As Kay (2000, p. 3) says, @everyone is wrong."
+    (link,) = paragraph.iter("a")
+    assert link.get("href") == "#ref-k" and link.get("role") == "doc-biblioref"
+
+
+def test_an_escaped_at_sign_is_no_citation(root):
+    ids = ids_for(root, {find_clusters("@k")[0][1]: '<a data-item="0">Kay (2000)</a>'})
+    html, _ = convert_chapter("# T\n\nMail \\@k now.\n", ids)
+    assert "Mail @k now." in html and parse(html).find(".//a") is None
+
+
+def test_citation_prefix_with_an_ampersand_and_brackets_is_text(root):
+    cluster = parse_cluster("see Smith & Jones <b>, @k")
+    ids = ids_for(root, {cluster: '(see Smith &amp; Jones &lt;b&gt;, <a data-item="0">K</a>)'})
+    html, _ = convert_chapter("# T\n\nAs [see Smith & Jones <b>, @k] shows.\n", ids)
+    assert "".join(parse(html).find(".//span").itertext()) == "(see Smith & Jones <b>, K)"
+
+
+def test_autolink_in_a_note_is_fine_but_not_in_the_text(root):
+    html, state = convert_chapter(
+        "# T\n\nText.[^1] And ^[See <https://example.org/a>.]\n\n"
+        "[^1]: Online at <https://example.org/b>.\n", ids_for(root))
+    assert html.count('href="https://example.org/') == 2 and state.problems == []
+    problem = problem_for("# T\n\nSee <https://example.org/a>.\n", ids_for(root))
+    assert problem.code == "A002"
 
 
 def test_plain_brackets_stay_text(root):
