@@ -48,9 +48,12 @@ KEYS: dict[str, Key] = {
     "handout_permission": Key(str, False, "A permission to photocopy, printed on every handout; none when absent."),
     "editions": Key(list, False, "Editions to make; default: all of " + ", ".join(EDITION_NAMES) + "."),
     "cover": Key(bool, False, "Generate a typographic cover (default true)."),
+    "notes": Key(str, False, "Where printed notes go: endnotes (at the end of their chapter, the default) or footnotes (at the foot of the page)."),
     "print_on_demand": Key(dict, False, "Table: bleed (true/false), paper_thickness (inches per page, KDP's figure)."),
 }
 POD_KEYS = {"bleed": bool, "paper_thickness": float}
+#: Where the printed editions set notes (the ``notes`` key).
+NOTE_PLACES = ("endnotes", "footnotes")
 
 CREATOR_KEYS = {"name", "role", "file_as"}
 
@@ -177,12 +180,20 @@ def _production(table: dict[str, Any], text: str, path: Path) -> Production:
     if not 0.001 <= pod.get("paper_thickness", 0.002252) <= 0.01:
         raise BookError("M004", "paper_thickness must be between 0.001 and 0.01 inches", path,
                         _key_line(text, "paper_thickness"), "KDP white paper is 0.002252 in a page")
+    notes = table.get("notes", "endnotes")
+    if notes not in NOTE_PLACES:
+        close = difflib.get_close_matches(str(notes), NOTE_PLACES, n=1)
+        raise BookError("M004", f"notes = '{notes}' is not a place for notes", path,
+                        _key_line(text, "notes"),
+                        f"did you mean '{close[0]}'?" if close else
+                        "notes is 'endnotes' or 'footnotes'")
     # Made in the order of EDITION_NAMES, whatever the order in book.toml.
     return Production(editions=tuple(n for n in EDITION_NAMES if n in editions),
                       cover=table.get("cover", True), bleed=pod.get("bleed", True),
                       paper_thickness=float(pod.get("paper_thickness", 0.002252)),
                       handout_permission=" ".join(
-                          table.get("handout_permission", "").split()) or None)
+                          table.get("handout_permission", "").split()) or None,
+                      notes=notes)
 
 
 def _creators(items: list, text: str, path: Path) -> tuple[Creator, ...]:

@@ -124,6 +124,8 @@ class Production:
     paper_thickness: float = 0.002252
     #: The publisher's permission to photocopy the handouts, in the book's words.
     handout_permission: str | None = None
+    #: Where the printed editions set notes: "endnotes" (end of chapter) or "footnotes".
+    notes: str = "endnotes"
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,9 @@ def _context(book: Book) -> dict:
 def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
     """The whole book as one HTML document, for paged media; the cover first if asked."""
     targets = _ids(book)
-    chapters = tuple(replace(c, html=_for_paper(c.html, targets)) for c in book.chapters)
+    footnotes = book.production.notes == "footnotes"
+    chapters = tuple(replace(c, html=_for_paper(c.html, targets, footnotes))
+                     for c in book.chapters)
     context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH), "chapters": chapters,
                                 "cover": cover}
     return _environment(styles).get_template("print.html").render(context)
@@ -118,7 +120,8 @@ def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
 def render_handout_html(book: Book, styles: Path, number: int) -> str:
     """One chapter as a standalone document, with the references it cites."""
     chapter = book.chapters[number - 1]
-    chapter = replace(chapter, html=_for_paper(chapter.html, _ids_in(chapter.html)))
+    chapter = replace(chapter, html=_for_paper(chapter.html, _ids_in(chapter.html),
+                                               book.production.notes == "footnotes"))
     cited = [r for r in book.references if any(f'id="{c}"' in chapter.html for c in r.cited_by)]
     context = _context(book) | {"chapter": chapter, "section": f"chapter-{number:02d}",
                                 "references": cited, "where": _where_to_find(book),
@@ -142,9 +145,11 @@ def _ids_in(html: str) -> frozenset[str]:
     return frozenset(ID_RE.findall(html))
 
 
-def _for_paper(html: str, targets: frozenset[str]) -> str:
+def _for_paper(html: str, targets: frozenset[str], footnotes: bool = False) -> str:
     """A chapter as paper needs it.
 
+    - With ``footnotes``, each note goes to the foot of the page of its reference
+      (``_as_footnotes``).
     - After each link to the web, its address in parentheses (without ``https://`` or
       ``mailto:``), in pieces that are never hyphenated (``addresses``): a reader of paper
       cannot follow a link. Not when the link's text already is the address.
@@ -156,6 +161,8 @@ def _for_paper(html: str, targets: frozenset[str]) -> str:
       (Matterhorn 13-004); a decorative image must be an artifact (ISO 14289-1, 7.3).
     """
     tree = _parse_fragment(html)
+    if footnotes:
+        _as_footnotes(tree)
     for image in list(tree.iter(f"{{{XHTML_NS}}}img")):
         if "decorative" in image.get("class", "").split():
             ornament = etree.Element(f"{{{XHTML_NS}}}span", {
@@ -186,6 +193,81 @@ def _for_paper(html: str, targets: frozenset[str]) -> str:
                 continue
             _insert_after(link, _address_span(shown))
     return "".join(etree.tostring(child, encoding="unicode") for child in tree)
+
+
+def _as_footnotes(tree: etree._Element) -> None:
+    """Each note of the chapter's list goes just after its reference, as a
+    ``span.footnote-body`` that the styles float to the foot of the page (WeasyPrint's
+    ``float: footnote``); it keeps the note's id, so the reference still links to it, and
+    starts with the reference's number. Paper has no back-link; the list goes."""
+    span = f"{{{XHTML_NS}}}span"
+    for notes in [d for d in tree.iter(f"{{{XHTML_NS}}}div") if d.get("role") == "doc-endnotes"]:
+        items = {item.get("id"): item for item in notes.iter(f"{{{XHTML_NS}}}li")}
+        for reference in list(tree.iter(f"{{{XHTML_NS}}}a")):
+            item = items.get(reference.get("href", "")[1:])
+            if reference.get("role") != "doc-noteref" or item is None:
+                continue
+            body = etree.Element(span, {"class": "footnote-body", "id": item.get("id")})
+            body.text = " "  # read "… paragraph.1 1 The note", not "paragraph.11"
+            number = etree.SubElement(body, span, {"class": "footnote-number"})
+            number.text = "".join(reference.itertext())
+            number.tail = " "
+            for paragraph in item:
+                for back in [a for a in paragraph.iter(f"{{{XHTML_NS}}}a")
+                             if a.get("role") == "doc-backlink"]:
+                    _drop_keeping_tail(back)
+                part = etree.SubElement(body, span, {"class": "footnote-paragraph"})
+                part.text = (paragraph.text or "").lstrip() if len(body) == 2 else paragraph.text
+                for child in list(paragraph):
+                    part.append(child)
+                if len(part):
+                    part[-1].tail = (part[-1].tail or "").rstrip()
+                else:
+                    part.text = (part.text or "").rstrip()
+            anchor = reference.getparent() if reference.getparent().tag == f"{{{XHTML_NS}}}sup" \
+                else reference
+            _insert_after(anchor, body)
+        notes.getparent().remove(notes)
+
+
+def _as_epub_footnotes(html: str) -> str:
+    """The chapter's notes as footnotes for reading systems: each note an ``aside``
+    (``epub:type="footnote"``, ``role="doc-footnote"``) that a reading system shows in a
+    pop-up when its reference is followed, and leaves out of the flow of the text; one
+    that does not show them at the chapter's end, as before."""
+    tree = _parse_fragment(html)
+    numbers = {a.get("href", "")[1:]: "".join(a.itertext()) for a in tree.iter(f"{{{XHTML_NS}}}a")
+               if a.get("role") == "doc-noteref"}
+    for notes in [d for d in tree.iter(f"{{{XHTML_NS}}}div") if d.get("role") == "doc-endnotes"]:
+        for name in ("role", f"{{{EPUB_NS}}}type"):
+            notes.attrib.pop(name, None)
+        for listing in [e for e in notes if e.tag == f"{{{XHTML_NS}}}ol"]:
+            at = notes.index(listing)
+            for offset, item in enumerate(listing.iter(f"{{{XHTML_NS}}}li")):
+                aside = etree.Element(f"{{{XHTML_NS}}}aside", {
+                    "id": item.get("id"), f"{{{EPUB_NS}}}type": "footnote",
+                    "role": "doc-footnote"})
+                for child in list(item):
+                    aside.append(child)
+                first = aside.find(f"{{{XHTML_NS}}}p")
+                if first is not None and numbers.get(item.get("id")):
+                    label = etree.Element(f"{{{XHTML_NS}}}span", {"class": "note-number"})
+                    label.text, label.tail = numbers[item.get("id")] + ".", " " + (first.text or "")
+                    first.text = None
+                    first.insert(0, label)
+                notes.insert(at + offset, aside)
+            notes.remove(listing)
+    return "".join(etree.tostring(child, encoding="unicode") for child in tree)
+
+
+def _drop_keeping_tail(element: etree._Element) -> None:
+    parent, previous = element.getparent(), element.getprevious()
+    tail = element.tail or ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def _squeezed(text: str) -> str:
@@ -237,6 +319,8 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
     ]
     chapter_template = env.get_template("chapter.html")
     for number, chapter in enumerate(book.chapters, start=1):
+        if book.production.notes == "footnotes":
+            chapter = replace(chapter, html=_as_epub_footnotes(chapter.html))
         documents.append(XhtmlDocument(
             f"chapter-{number:02d}.xhtml", chapter.title,
             chapter_template.render(context | {"chapter": chapter,

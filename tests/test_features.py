@@ -218,19 +218,41 @@ def test_a_printed_address_is_never_hyphenated(feature_book):
 # --- notes ---------------------------------------------------------------------------------
 
 
-def test_notes_and_inline_notes_are_notes_in_the_epub_and_the_pdf(feature_book):
+def test_footnotes_pop_up_in_the_epub(feature_book):
+    """book.toml notes = "footnotes": each note an aside a reading system pops up."""
     html = _xhtml(feature_book, "chapter-03.xhtml")
-    refs = html.xpath("//*[@epub:type='noteref']", namespaces={"epub": EPUB_NS[1:-1]})
-    notes = html.xpath("//*[@epub:type='endnote']", namespaces={"epub": EPUB_NS[1:-1]})
-    assert len(refs) == len(notes) == 2
-    assert "An inline note, written where it is referred to" in _text(notes[1])
+    ns = {"epub": EPUB_NS[1:-1], "x": XHTML[1:-1]}
+    refs = html.xpath("//x:a[@epub:type='noteref']", namespaces=ns)
+    notes = html.xpath("//x:aside[@epub:type='footnote'][@role='doc-footnote']", namespaces=ns)
+    assert [r.get("href")[1:] for r in refs] == [n.get("id") for n in notes] == [
+        "fn-first", "fn-inline-1"]
+    assert _text(notes[1]).startswith("2. An inline note, written where it is referred to")
+
+
+def test_footnotes_at_the_foot_of_the_page_read_after_their_reference(feature_book):
+    pages = _page_texts(feature_book.pdf)
+    (page,) = [t for t in pages if "A note with its text below the paragraph" in t]
+    lines = page.split("\r\n")
+    second = lines.index(next(line for line in lines if line.startswith("2 An inline note")))
+    assert lines[second - 2].startswith("1 The first note"), "both notes at the page's foot"
     read = _read(feature_book.pdf)
-    assert len([e for e in read if e.type == "Note"]) == 2
+    notes = [e.text for e in read if e.type == "Note"]
+    assert notes == ["1 The first note, with a link to the source "
+                     "(example.org/sources/first-note.html).",
+                     "2 An inline note, written where it is referred to, as pandoc allows."]
+    paragraph = next(e.text for e in read if e.type == "P" and e.text.startswith("A note with"))
+    assert paragraph.startswith("A note with its text below the paragraph.1 1 The first note")
+    with pikepdf.open(feature_book.pdf) as pdf:
+        ids = [str(o.ID) for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+               and o.get("/S") == "/Note"]
+    assert sorted(ids) == ["note-fn-first", "note-fn-inline-1"]
 
 
 def test_cited_works_and_their_locators(feature_book):
     text = _text(_xhtml(feature_book, "chapter-03.xhtml"))
     assert "(Glass & Wright, 2003, p. 12)" in text
+    assert "two works are cited together (Glass & Wright, 2003; Spring, 2012)." in text
+    assert "Spring (2012) agrees, as do Glass and Wright (2003)." in text
 
 
 # --- pandoc's Markdown, comments, structure ------------------------------------------------

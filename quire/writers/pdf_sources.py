@@ -39,7 +39,7 @@ class Source:
 
 
 def _kinds(root) -> dict[object, str]:
-    """The notes (items of a ``doc-endnotes`` list), note references, code blocks (and
+    """The notes (items of a ``doc-endnotes`` list, or footnotes), note references, code blocks (and
     their lines) and figures of the HTML."""
     kinds: dict[object, str] = {}
     for element in root.iter():
@@ -59,6 +59,8 @@ def _kinds(root) -> dict[object, str]:
             kinds[element] = "code-inline"
         elif element.tag == "figure":
             kinds[element] = "figure"
+        elif element.tag == "span" and "footnote-body" in (element.get("class") or "").split():
+            kinds[element] = "note"  # a note at the foot of the page (render._as_footnotes)
         elif element.tag == "hr":
             kinds[element] = "ornament"
     return kinds

@@ -613,7 +613,7 @@ class _TaggedPdf:
         """PDF/UA-1 (ISO 14289-1 7.9): each note a Note with a unique /ID, each note
         reference a Reference around its Link. WeasyPrint makes the notes list L > LI: it
         becomes a Div of Notes, each holding its label and its paragraphs."""
-        changed = False
+        changed = self._footnotes_in_place(sources)
         for node in list(self.nodes):
             source = sources[node.source] if node.source is not None and sources else None
             if source is None:
@@ -649,6 +649,53 @@ class _TaggedPdf:
                 changed = True
         if changed:
             self.read_tree()
+
+    def _footnotes_in_place(self, sources: list[Source]) -> bool:
+        """A footnote (``float: footnote``) is a Note with a unique /ID where its reference
+        is: WeasyPrint leaves an empty element there and tags the note's text in the
+        page's footnote area, after everything else on the page. The note moves to its
+        place, so that it is read after its reference (ISO 14289-1 7.9), and the area's
+        elements it leaves empty go."""
+        if not sources:
+            return False
+        bodies = {}
+        for node in self.nodes:
+            source = sources[node.source] if node.source is not None else None
+            if source is not None and source.kind == "note" and node.type != "LI" \
+                    and source.id and node.items() \
+                    and not (node.parent is not None and node.parent.source == node.source):
+                bodies.setdefault(source.id, node)
+        # Where the note was in the text: an element of the same id with nothing drawn.
+        places = {}
+        for node in self.nodes:
+            source = sources[node.source] if node.source is not None else None
+            if source is not None and source.id in bodies and not node.items() \
+                    and node is not bodies[source.id]:
+                places.setdefault(source.id, node)
+        moved = False
+        for key, body in bodies.items():
+            place = places.get(key)
+            if place is None or place.parent is None or body.parent is None:
+                continue
+            old_parent = body.parent
+            old_parent.kids = [(kind, kid) for kind, kid in old_parent.kids if kid is not body]
+            self.rewrite_kids(old_parent)
+            parent = place.parent
+            parent.kids = [("node", body) if kind == "node" and kid is place else (kind, kid)
+                           for kind, kid in parent.kids]
+            self.rewrite_kids(parent)
+            body.element.S = Name.Note
+            body.element.ID = pikepdf.String(f"note-{key}")
+            empty = old_parent
+            while empty is not None and not empty.kids and empty.parent is not None:
+                empty.parent.kids = [(kind, kid) for kind, kid in empty.parent.kids
+                                     if kid is not empty]
+                self.rewrite_kids(empty.parent)
+                empty = empty.parent
+            moved = True
+        if moved:
+            self.read_tree()
+        return moved
 
     def _raw(self, node: _Node, kind: str, kid):
         """A kid as it goes into /K of ``node``."""
