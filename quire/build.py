@@ -17,20 +17,23 @@ from .errors import BookError
 from .manuscript import read_manuscript
 from .model import Book
 from .output import Artifact, publish
+from .render import chapter_section
 from .report import CheckResult, page_links, report_data, report_html, report_json
 from .editions import EDITIONS
 
 
-def _run_checks(artifacts: list[Artifact], files: int, run_validators: bool
+def _run_checks(artifacts: list[Artifact], files: int, run_validators: bool,
+                sources: dict[str, Path] | None = None
                 ) -> tuple[tuple[CheckResult, ...], tuple[Artifact, ...]]:
     """Run every check on the made files; fail the build on any that fails.
 
     Also returns the files a checker writes for the output (DAISY Ace's own report).
+    ``sources``: the manuscript file of each section, for the errors of the PDF checks.
     """
     checks, reports = rule_results(files), ()
     for artifact in artifacts:
         if artifact.format == "pdf":
-            checks += pdf_results(artifact)
+            checks += pdf_results(artifact, sources)
         elif artifact.format == "epub":
             results, written = epub_results(artifact, run_validators)
             checks, reports = checks + results, reports + written
@@ -96,8 +99,10 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
             if on_artifact is not None:
                 on_artifact(artifact)
     began = time.perf_counter()
+    sources = {chapter_section(number): chapter.source
+               for number, chapter in enumerate(book.chapters, start=1)}
     checks, tool_reports = _run_checks(artifacts, len(book.chapters) + len(stylesheets),
-                                       run_validators)
+                                       run_validators, sources)
     reports = _accessibility_report(book, styles, artifacts, checks, tool_reports)
     for report in reports + tool_reports:
         artifacts.append(replace(report, seconds=time.perf_counter() - began))

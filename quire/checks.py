@@ -9,6 +9,7 @@ from pathlib import Path
 from . import validate
 from .output import Artifact
 from .pdf_checks import check_pdf, claims_pdf_ua
+from .pdf_overflow import text_fit_result
 from .pdf_reading import reading_result
 from .report import CheckResult
 from .rules import RULES
@@ -21,16 +22,24 @@ def rule_results(book_files: int) -> tuple[CheckResult, ...]:
                  for rule in RULES)
 
 
-def pdf_results(artifact: Artifact) -> tuple[CheckResult, ...]:
-    """The machine checks of PDF/UA-1 (Matterhorn Protocol), one result per checkpoint.
+def pdf_results(artifact: Artifact, sources: dict[str, Path] | None = None
+                ) -> tuple[CheckResult, ...]:
+    """That no word is lost off any PDF's pages, the print-on-demand file's above all (B006
+    when one is); then the machine checks of PDF/UA-1 (Matterhorn Protocol), one result per
+    checkpoint, and the reading check, for a PDF that claims PDF/UA (a print-on-demand
+    interior does not).
 
-    None for a PDF that does not claim PDF/UA, such as a PDF/X print-on-demand interior.
+    ``sources``: the manuscript file of each section of the book, to say where a lost
+    word was written.
     """
+    fit = (text_fit_result(artifact.data, artifact.source_html, artifact.name, artifact.edition,
+                           artifact.pages or 0, artifact.text_areas, sources or {}),) \
+        if artifact.source_html else ()
     if not claims_pdf_ua(artifact.data):
-        return ()
+        return fit
     reading = (reading_result(artifact.data, artifact.source_html, artifact.name),) \
         if artifact.source_html else ()
-    return check_pdf(artifact.data, artifact.name) + reading
+    return check_pdf(artifact.data, artifact.name) + reading + fit
 
 
 #: Ace's own report is published in this folder beside the EPUB: ``SLUG-ace/report.html``.

@@ -12,6 +12,7 @@ from . import __version__
 from .build import build
 from .errors import BookError, BookErrors
 from .output import Artifact
+from .pdf_overflow import TOOL as FIT_TOOL
 from .pdf_reading import TOOL as READING_TOOL
 from .validate import PROJECT
 
@@ -67,17 +68,23 @@ def main(argv: list[str] | None = None) -> int:
         _report(warning, "warning")
     matterhorn: dict[str, int] = {}
     reading: dict[str, str] = {}
+    fit: dict[str, str] = {}
     for check in result.checks:
         if check.target.endswith(".pdf") and check.tool == READING_TOOL:
             reading[check.target] = check.summary.rstrip(".").lower()
+        elif check.target.endswith(".pdf") and check.tool == FIT_TOOL:
+            fit[check.target] = check.summary.rstrip(".").lower()
         elif check.target.endswith(".pdf"):  # one line per file, not per checkpoint
             matterhorn[check.target] = matterhorn.get(check.target, 0) + 1
         elif not check.tool.startswith("quire rule"):
             verdict = "passed" if check.ran and check.passed else "NOT RUN" if not check.ran else "FAILED"
             print(f"  {check.tool} {check.target}: {verdict} ({check.summary.rstrip('.')})")
     for target, count in matterhorn.items():
-        read = f"; {reading[target]}" if target in reading else ""
-        print(f"  PDF/UA-1 (Matterhorn) {target}: passed ({count} checkpoints{read})")
+        more = "".join(f"; {found[target]}" for found in (reading, fit) if target in found)
+        print(f"  PDF/UA-1 (Matterhorn) {target}: passed ({count} checkpoints{more})")
+    for target, summary in fit.items():  # a PDF that claims no PDF/UA: a print file
+        if target not in matterhorn:
+            print(f"  text fit {target}: passed ({summary})")
     print(f"built {len(result.artifacts)} files, listed in {result.written[-1]}, "
           f"in {result.seconds:.2f} s")
     return EXIT_OK

@@ -72,7 +72,7 @@ def _artifact(name: str, edition: str, result: PdfResult, styles: Path) -> Artif
                         None, None,
                         f"{len(result.warnings)} problem(s) in all; fix the first and build again")
     return Artifact(name, "pdf", edition, result.data, 0.0, result.pages, result.page_map,
-                    source_html=result.source_html or None)
+                    source_html=result.source_html or None, text_areas=result.text_areas)
 
 
 def make_trade(book: Book, styles: Path, made: dict[str, Artifact]) -> list[Artifact]:

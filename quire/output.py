@@ -29,8 +29,10 @@ class Artifact:
     page_map: PageMap | None = None
     #: What the file claims of its accessibility, for an ebook.
     claims: AccessibilityClaims | None = None
-    #: For a tagged PDF: the HTML it was laid out from, which its text must read as.
+    #: For a PDF: the HTML it was laid out from, which its text must read as.
     source_html: str | None = None
+    #: For a PDF: each page's text block, (left, bottom, right, top) in PDF points.
+    text_areas: tuple[tuple[float, float, float, float], ...] = ()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

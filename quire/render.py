@@ -117,13 +117,18 @@ def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
     return _environment(styles).get_template("print.html").render(context)
 
 
+def chapter_section(number: int) -> str:
+    """The ``data-section`` of the book's chapter ``number`` (from 1), as print.html names it."""
+    return f"chapter-{number:02d}"
+
+
 def render_handout_html(book: Book, styles: Path, number: int) -> str:
     """One chapter as a standalone document, with the references it cites."""
     chapter = book.chapters[number - 1]
     chapter = replace(chapter, html=_for_paper(chapter.html, _ids_in(chapter.html),
                                                book.production.notes == "footnotes"))
     cited = [r for r in book.references if any(f'id="{c}"' in chapter.html for c in r.cited_by)]
-    context = _context(book) | {"chapter": chapter, "section": f"chapter-{number:02d}",
+    context = _context(book) | {"chapter": chapter, "section": chapter_section(number),
                                 "references": cited, "where": _where_to_find(book),
                                 "permission": book.production.handout_permission}
     return _environment(styles).get_template("handout.html").render(context)
@@ -324,7 +329,7 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
         documents.append(XhtmlDocument(
             f"chapter-{number:02d}.xhtml", chapter.title,
             chapter_template.render(context | {"chapter": chapter,
-                                               "section": f"chapter-{number:02d}"}), "chapter"))
+                                               "section": chapter_section(number)}), "chapter"))
     if book.references:
         documents.append(XhtmlDocument(
             "references.xhtml", REFERENCES_HEADING.text,

@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 
 from quire.build import build
-from quire.pdf_checks import is_element, kids
+from quire.pdf_checks import claims_pdf_ua, is_element, kids
 from quire.pdf_reading import (TOOL, expected_blocks, read_structure, reading_problems,
                                words)
 from quire.writers.pdf_structure import _word_breaks
@@ -21,7 +21,8 @@ from .conftest import MODIFIED, ROOT, STYLES
 
 
 def tagged(built) -> list:
-    return [a for a in built.result.artifacts if a.format == "pdf" and a.source_html]
+    return [a for a in built.result.artifacts
+            if a.format == "pdf" and a.source_html and claims_pdf_ua(a.data)]
 
 
 def test_every_tagged_edition_reads_word_for_word(any_book):

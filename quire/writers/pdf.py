@@ -54,8 +54,11 @@ class PdfResult:
     page_map: PageMap | None
     #: What WeasyPrint logged: a resource it could not load, a CSS rule it ignored …
     warnings: tuple[str, ...]
-    #: The HTML a tagged PDF was made from ("" for another variant).
+    #: The HTML the PDF was laid out from.
     source_html: str = ""
+    #: Each page's text block (the page area inside its margins) as (left, bottom, right,
+    #: top) in PDF points, where the PDF draws it: no line of the book's text goes beyond.
+    text_areas: tuple[tuple[float, float, float, float], ...] = ()
 
 
 class _Collect(logging.Handler):
@@ -150,7 +153,19 @@ def write_pdf(book: Book, layout: Layout, style: PdfStyle, edition: str,
                      page_map=_page_map(layout.html, layout.document, edition) if map_pages
                      else None,
                      warnings=layout.warnings + tuple(collect.messages),
-                     source_html=layout.source if style.variant == TAGGED else "")
+                     source_html=layout.source, text_areas=text_areas(layout.document))
+
+
+def text_areas(document) -> tuple[tuple[float, float, float, float], ...]:
+    """Each laid-out page's content box, in the PDF's coordinates: WeasyPrint draws from
+    the top-left corner of the page (trim) box, in points (0.75 per CSS px), y upwards
+    (``weasyprint.pdf.generate_pdf``); the bleed lies at negative coordinates and beyond."""
+    areas = []
+    for page in document.pages:
+        box = page._page_box
+        left, top = box.content_box_x() * 0.75, (page.height - box.content_box_y()) * 0.75
+        areas.append((left, top - box.height * 0.75, left + box.width * 0.75, top))
+    return tuple(areas)
 
 
 def _page_count(data: bytes) -> int:
