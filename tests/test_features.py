@@ -65,25 +65,29 @@ def _elements(path):
 # --- the validators and the build's own checks --------------------------------------------
 
 
-def test_every_validator_passes_on_the_feature_book(feature_book):
-    checks = feature_book.checks()
-    for tool in ("EPUBCheck", "DAISY Ace", "axe-core"):
-        assert checks[tool]["ran"] and checks[tool]["passed"], checks[tool]["summary"]
-    pdf_checks = [c for c in checks.values() if c["tool"].startswith("PDF/UA")]
-    assert not [c for c in pdf_checks if not c["passed"]]
+def _report_checks(book) -> list[dict]:
+    import json
+
+    (path,) = book.out.glob("*-accessibility.json")
+    return json.loads(path.read_text(encoding="utf-8"))["checks"]
+
+
+def test_every_validator_and_check_passes_on_the_feature_book(feature_book):
+    checks = _report_checks(feature_book)
+    for tool in ("EPUBCheck", "DAISY Ace", "axe-core", "Matterhorn 19-003", "quire PDF reading"):
+        ran = [c for c in checks if c["tool"].startswith(tool)]
+        assert ran and all(c["ran"] and c["passed"] for c in ran), tool
+    assert all(c["passed"] for c in checks), [c["tool"] for c in checks if not c["passed"]]
 
 
 def test_every_pdf_reads_word_for_word(feature_book):
-    """Code, tables, captions and notes included: the build's reading check passed."""
-    import json
-
-    (path,) = feature_book.out.glob("*-accessibility.json")
-    report = json.loads(path.read_text(encoding="utf-8"))
-    reading = [c for c in report["checks"] if c["tool"].startswith("PDF/UA")]
-    assert len(reading) == len([a for a in feature_book.result.artifacts
-                                if a.name.endswith(".pdf") and "cover" not in a.name])
-    for check in reading:
-        assert check["passed"] and "read word for word" in check["summary"], check
+    """Code, tables, captions and notes included: the build's reading check passed on
+    every PDF that claims PDF/UA."""
+    targets = {c["target"] for c in _report_checks(feature_book)
+               if c["tool"].startswith("quire PDF reading") and c["passed"]}
+    pdfs = {a.name for a in feature_book.result.artifacts if a.name.endswith(".pdf")
+            and a.edition != "print-on-demand"}
+    assert len(pdfs) == 10 and pdfs <= targets, pdfs - targets
 
 
 # --- code ----------------------------------------------------------------------------------
@@ -122,9 +126,11 @@ def test_each_code_block_is_one_code_element_in_the_pdf(feature_book):
 
 def test_code_has_colours_in_print_but_none_in_large_print(feature_book):
     def colours(path) -> set[tuple]:
+        """The colours of text on the page of the first code block."""
         found = set()
+        texts = _page_texts(path)
         with pikepdf.open(path) as pdf:
-            for page in pdf.pages:
+            for page in [pdf.pages[i] for i, t in enumerate(texts) if "def greet" in t][:1]:
                 for operands, operator in pikepdf.parse_content_stream(page):
                     if str(operator) in ("rg", "RG", "sc", "scn") and len(operands) == 3:
                         rgb = tuple(round(float(v), 3) for v in operands)
@@ -146,13 +152,14 @@ def test_a_lone_image_with_a_title_or_caption_is_a_figure(feature_book):
     assert captions == ["The flow from one box to the next.",
                         "A gradient, 2,000 pixels wide, scaled to the page."]
     inline = [img for img in html.iter(f"{XHTML}img") if img.getparent().tag == f"{XHTML}p"]
-    assert [img.get("alt") for img in inline] == ["a small box"]
+    assert [img.get("alt") for img in inline] == ["a small box", ""]
+    assert "decorative" in inline[1].get("class")
 
 
 def test_a_figure_is_a_div_of_figure_and_caption_in_the_pdf(feature_book):
     for path in (feature_book.pdf, feature_book.edition("large-print")):
         groups = [kids for kind, kids in _elements(path) if kind == "Div"
-                  and "Figure" in kids and "Caption" in kids]
+                  and kids == ["Figure", "Caption"]]
         assert len(groups) == 2, path.name
     captions = [e.text for e in _read(feature_book.pdf) if e.type == "Caption"]
     assert "The flow from one box to the next." in captions
@@ -197,8 +204,9 @@ def test_quotes_dashes_and_ellipses_are_typographic(feature_book):
 def test_web_links_print_their_address_and_cross_references_their_page(feature_book):
     pages = _page_texts(feature_book.pdf)
     text = " ".join(" ".join(pages).split())
-    assert "the Python downloads page (www.python.org/downloads/)" in text
-    assert "the editors (editors@example.org)" in text
+    squeezed = re.sub(r"\s+", "", text)  # an address may break after "." or "/"
+    assert "thePythondownloadspage(www.python.org/downloads/)" in squeezed
+    assert "theeditors(editors@example.org)" in squeezed
     figures_page = next(i for i, t in enumerate(pages) if "Figures and Tables\r\n" in t)
     folio = pages[figures_page].split("\r\n")[-1]
     assert folio.isdigit()
@@ -293,7 +301,8 @@ def test_a_file_of_notes_beside_the_chapters_is_left_out_with_a_warning(feature_
 
 @pytest.mark.parametrize("name", ["feature-book.pdf", "feature-book-large-print.pdf"])
 def test_the_chapter_titles_are_in_the_printed_contents(feature_book, name):
-    contents = _page_texts(feature_book.out / name)[2]
+    contents = next(t for t in _page_texts(feature_book.out / name)
+                    if t.startswith("Contents"))
     for title in ("Code, Quotes and Comments", "Figures and Tables",
                   "Notes, Links and Citations"):
         assert title in " ".join(contents.split())

@@ -496,6 +496,8 @@ class _TaggedPdf:
                 continue
             if source.kind in ("figure", "code-inline"):
                 node.element.S = Name.Div if source.kind == "figure" else Name.Code
+                if source.kind == "figure" and self._unwrap_figures(node):
+                    changed = True
                 continue
             lines = [kid for kid in _descendants(node) if kid.source is not None
                      and sources[kid.source].kind == "code-line"]
@@ -649,6 +651,22 @@ class _TaggedPdf:
                 changed = True
         if changed:
             self.read_tree()
+
+    def _unwrap_figures(self, node: _Node) -> bool:
+        """A figure's Div holds its Figure and Caption themselves: WeasyPrint wraps the
+        image in a NonStruct of its own (the image's line), which tells a reader nothing."""
+        kids, unwrapped = [], False
+        for kind, kid in node.kids:
+            if kind == "node" and kid.type == "NonStruct" and kid.kids \
+                    and all(k == "node" and grand.type == "Figure" for k, grand in kid.kids):
+                kids.extend(kid.kids)
+                unwrapped = True
+            else:
+                kids.append((kind, kid))
+        if unwrapped:
+            node.kids = kids
+            self.rewrite_kids(node)
+        return unwrapped
 
     def _footnotes_in_place(self, sources: list[Source]) -> bool:
         """A footnote (``float: footnote``) is a Note with a unique /ID where its reference
