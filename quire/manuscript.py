@@ -67,7 +67,8 @@ def read_manuscript(root: Path, modified: dt.datetime,
     formatter = CitationFormatter(entries, clusters, style) if clusters else None
 
     ids = BookIds(citation_html=formatter if formatter is not None else {},
-                  manuscript_root=root, language=metadata.language)
+                  manuscript_root=root, language=metadata.language,
+                  number_figures=bool(table.get("number_figures", False)))
     for path, text in texts.items():
         problems.extend(_note_problems(path, text))
         if check_text is not None:

@@ -64,6 +64,10 @@ class BookIds:
     manuscript_root: Path
     #: The book's language (BCP 47): its quotation marks and spacing.
     language: str = "en"
+    #: Whether figures and tables are numbered ("Figure 3.", "Table 1."), book-wide.
+    number_figures: bool = False
+    #: How many figures and tables have been numbered so far, by kind.
+    numbered: dict[str, int] = field(default_factory=dict)
     taken: set[str] = field(default_factory=lambda: set(TEMPLATE_IDS))
     citations: list[tuple[str, str]] = field(default_factory=list)  # (citation id, key)
     #: The title of the chapter each citation is in, by citation id (for back-link names).
@@ -341,6 +345,10 @@ class FigureTreeprocessor(Treeprocessor):
     or ``{caption="…"}`` attribute, if it has one, is the figure's caption. The alt text
     stays what the image shows, for those who cannot see it."""
 
+    def __init__(self, md, ids: BookIds):
+        super().__init__(md)
+        self.ids = ids
+
     def run(self, root):
         for paragraph in list(root.iter("p")):
             if len(paragraph) != 1 or paragraph[0].tag != "img" \
@@ -355,8 +363,25 @@ class FigureTreeprocessor(Treeprocessor):
             paragraph.tag = "figure"
             paragraph.text = None
             if caption and caption.strip():
-                etree.SubElement(paragraph, "figcaption").text = " ".join(caption.split())
+                figcaption = etree.SubElement(paragraph, "figcaption")
+                figcaption.text = " ".join(caption.split())
+                number_caption(self.ids, figcaption, "Figure")
+            elif self.ids.number_figures:
+                number_caption(self.ids, etree.SubElement(paragraph, "figcaption"), "Figure")
         return None
+
+
+def number_caption(ids: BookIds, caption, kind: str) -> None:
+    """With ``number_figures``, the caption begins with its label: "Figure 3." (book-wide
+    numbers, in reading order)."""
+    if not ids.number_figures:
+        return
+    ids.numbered[kind] = ids.numbered.get(kind, 0) + 1
+    label = etree.Element("span", {"class": "caption-label"})
+    label.text = f"{kind} {ids.numbered[kind]}."
+    label.tail = (" " + caption.text) if (caption.text or len(caption)) else None
+    caption.text = None
+    caption.insert(0, label)
 
 
 class TableTreeprocessor(Treeprocessor):
@@ -367,6 +392,10 @@ class TableTreeprocessor(Treeprocessor):
 
     CAPTION = re.compile(r"^\s*(?:Table)?:\s+")
     WIDE = 5
+
+    def __init__(self, md, ids: BookIds):
+        super().__init__(md)
+        self.ids = ids
 
     def run(self, root):
         for parent in root.iter():
@@ -380,6 +409,12 @@ class TableTreeprocessor(Treeprocessor):
                             and self.CAPTION.match(neighbour.text or "") \
                             and table.find("caption") is None:
                         self._caption(parent, table, neighbour)
+                if self.ids.number_figures:
+                    caption = table.find("caption")
+                    if caption is None:
+                        caption = etree.Element("caption")
+                        table.insert(0, caption)
+                    number_caption(self.ids, caption, "Table")
                 for cell in table.iter("th"):
                     cell.set("scope", "col")
                 for cell in (c for c in table.iter() if c.tag in ("th", "td")):
@@ -429,8 +464,8 @@ class BookExtension(Extension):
         # After 'inline' (20): smarty's characters back in the text, then what uses them.
         md.treeprocessors.register(PlainTextTreeprocessor(md), "plain_text", 6)
         md.treeprocessors.register(SpacingTreeprocessor(md, self.ids.language), "spacing", 5)
-        md.treeprocessors.register(FigureTreeprocessor(md), "figures", 4)
-        md.treeprocessors.register(TableTreeprocessor(md), "tables", 3)
+        md.treeprocessors.register(FigureTreeprocessor(md, self.ids), "figures", 4)
+        md.treeprocessors.register(TableTreeprocessor(md, self.ids), "tables", 3)
         # After 'unescape' (0), so heading text is final.
         md.treeprocessors.register(ChapterTreeprocessor(md, self.ids, self.state), "book_ids", -1)
         # Last: the headings' text (contents, bookmarks) is taken before addresses are split.

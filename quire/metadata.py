@@ -48,6 +48,7 @@ KEYS: dict[str, Key] = {
     "handout_permission": Key(str, False, "A permission to photocopy, printed on every handout; none when absent."),
     "editions": Key(list, False, "Editions to make; default: all of " + ", ".join(EDITION_NAMES) + "."),
     "cover": Key(bool, False, "Generate a typographic cover (default true)."),
+    "number_figures": Key(bool, False, "Number figures and tables in their captions (Figure 1., Table 1.), book-wide; default false."),
     "notes": Key(str, False, "Where printed notes go: endnotes (at the end of their chapter, the default) or footnotes (at the foot of the page)."),
     "print_on_demand": Key(dict, False, "Table: bleed (true/false), paper_thickness (inches per page, KDP's figure)."),
 }

@@ -149,8 +149,8 @@ def test_a_lone_image_with_a_title_or_caption_is_a_figure(feature_book):
     html = _xhtml(feature_book, "chapter-02.xhtml")
     figures = list(html.iter(f"{XHTML}figure"))
     captions = [_text(f.find(f"{XHTML}figcaption")) for f in figures]
-    assert captions == ["The flow from one box to the next.",
-                        "A gradient, 2,000 pixels wide, scaled to the page."]
+    assert captions == ["Figure 1. The flow from one box to the next.",
+                        "Figure 2. A gradient, 2,000 pixels wide, scaled to the page."]
     inline = [img for img in html.iter(f"{XHTML}img") if img.getparent().tag == f"{XHTML}p"]
     assert [img.get("alt") for img in inline] == ["a small box", ""]
     assert "decorative" in inline[1].get("class")
@@ -162,15 +162,15 @@ def test_a_figure_is_a_div_of_figure_and_caption_in_the_pdf(feature_book):
                   and kids == ["Figure", "Caption"]]
         assert len(groups) == 2, path.name
     captions = [e.text for e in _read(feature_book.pdf) if e.type == "Caption"]
-    assert "The flow from one box to the next." in captions
+    assert "Figure 1. The flow from one box to the next." in captions
 
 
 def test_tables_have_captions_header_scope_and_wide_tables_are_marked(feature_book):
     html = _xhtml(feature_book, "chapter-02.xhtml")
     tables = list(html.iter(f"{XHTML}table"))
-    assert [_text(t.find(f"{XHTML}caption")) for t in tables] == [
-        "Unix tools and the year each appeared", "Squares of the numbers 1 to 40",
-        "Rainfall by season, in days"]
+    assert [_text(t.find(f"{XHTML}caption")) for t in tables] == [  # number_figures = true
+        "Table 1. Unix tools and the year each appeared", "Table 2. Squares of the numbers 1 to 40",
+        "Table 3. Rainfall by season, in days"]
     for table in tables:
         assert {th.get("scope") for th in table.iter(f"{XHTML}th")} == {"col"}
     assert [t.get("class") for t in tables] == [None, None, "wide"]

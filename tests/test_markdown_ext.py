@@ -239,3 +239,16 @@ def test_quotes_and_apostrophes_by_language(root, language, expected):
     ids = BookIds(citation_html={}, manuscript_root=root, language=language)
     html, _ = convert_chapter(f"# T\n\n{text}\n", ids)
     assert expected in html
+
+
+def test_figures_and_tables_are_numbered_book_wide_when_asked(root):
+    (root / "a.png").write_bytes(tiny_png())
+    ids = BookIds(citation_html={}, manuscript_root=root, number_figures=True)
+    convert_chapter('# One\n\n![A square](a.png "First.")\n', ids)
+    html, _ = convert_chapter('# Two\n\n![A square](a.png)\n\n| a |\n|---|\n| 1 |\n', ids)
+    tree = parse(html)
+    assert "".join(tree.find("figure/figcaption").itertext()) == "Figure 2."
+    assert "".join(tree.find("table/caption").itertext()) == "Table 1."
+    plain, _ = convert_chapter('# Three\n\n![A square](a.png "Third.")\n',
+                               BookIds(citation_html={}, manuscript_root=root))
+    assert "".join(parse(plain).find("figure/figcaption").itertext()) == "Third."
