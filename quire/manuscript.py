@@ -13,7 +13,7 @@ from .citations import (DEFAULT_STYLE, CitationFormatter, Cluster, find_clusters
                         read_references, style_names, style_path)
 from .errors import BookError, BookErrors, line_of
 from .markdown_ext import BookIds, convert_chapter
-from .markdown_source import masked, without_comments
+from .markdown_source import masked, unsupported, without_comments
 from .metadata import FILE_NAME, read_book_toml
 from .sources import read_source
 from .model import Book, Chapter, Reference
@@ -71,6 +71,8 @@ def read_manuscript(root: Path, modified: dt.datetime,
                   number_figures=bool(table.get("number_figures", False)))
     for path, text in texts.items():
         problems.extend(_note_problems(path, text))
+        problems.extend(BookError("M023", what, path, line, hint)
+                        for line, what, hint in unsupported(text))
         if check_text is not None:
             problems.extend(check_text(path, text))
     chapters = []

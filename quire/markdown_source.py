@@ -155,3 +155,38 @@ def _closing_bracket(prose: str, start: int) -> int | None:
                 return None
         offset += 1
     return None
+
+
+#: pandoc Markdown the format does not read, which would otherwise print as raw text:
+#: (pattern on a line of prose, what it is, how to write it instead).
+UNSUPPORTED = (
+    (re.compile(r"^ {0,3}:{3,}"), "pandoc's fenced divs (:::) are not part of the format",
+     "remove the ::: lines (the text between them stays); for a scene break write ---"),
+    (re.compile(r"\]\{[.#][^}]*\}"), "pandoc's bracketed spans ([text]{.class}) are not part "
+     "of the format", "write the text without its brackets and attributes; *emphasis* "
+     "and `code` are"),
+    (re.compile(r"^% \S"), "a pandoc title block (% Title) is not part of the format",
+     "put the title in book.toml and begin the chapter with '# Chapter title'"),
+)
+YAML_FENCE = re.compile(r"^---\s*$")
+
+
+def unsupported(text: str) -> list[tuple[int, str, str]]:
+    """(line, what, hint) for each use of pandoc Markdown that quire does not read, outside
+    code and comments: it is an error, never silent raw text. YAML front matter (a block
+    between --- lines at the very top) is one of them: its keys belong in book.toml."""
+    prose = masked(without_comments(text))
+    found = []
+    lines = prose.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and YAML_FENCE.match(lines[first]) and first + 1 < len(lines) \
+            and re.match(r"^[A-Za-z_][\w-]*:(\s|$)", lines[first + 1]):
+        found.append((first + 1, "YAML front matter (--- … ---) is not part of the format",
+                      "move its title, author and other keys to book.toml and delete the "
+                      "block; begin the chapter with '# Title'"))
+    for number, line in enumerate(lines, start=1):
+        for pattern, what, hint in UNSUPPORTED:
+            if pattern.search(line):
+                found.append((number, what, hint))
+                break
+    return found

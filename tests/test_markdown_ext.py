@@ -252,3 +252,15 @@ def test_figures_and_tables_are_numbered_book_wide_when_asked(root):
     plain, _ = convert_chapter('# Three\n\n![A square](a.png "Third.")\n',
                                BookIds(citation_html={}, manuscript_root=root))
     assert "".join(parse(plain).find("figure/figcaption").itertext()) == "Third."
+
+
+def test_pandoc_markdown_the_format_does_not_read_is_found_with_its_line():
+    from quire.markdown_source import unsupported
+
+    text = ("---\ntitle: A Book\n---\n\n# Title\n\n::: warning\nCareful.\n:::\n\n"
+            "A [small caps]{.smallcaps} word.\n\n```\n::: in code\n[x]{.y}\n```\n\n"
+            "<!-- ::: in a comment -->\n`[x]{.y}` in a span.\n")
+    found = [(line, what.split(" (")[0]) for line, what, _ in unsupported(text)]
+    assert found == [(1, "YAML front matter"), (7, "pandoc's fenced divs"),
+                     (9, "pandoc's fenced divs"), (11, "pandoc's bracketed spans")]
+    assert unsupported("# Title\n\nText.\n\n---\n\nMore: text.\n") == []
