@@ -101,7 +101,7 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
     began = time.perf_counter()
     sources = {chapter_section(number): chapter.source
                for number, chapter in enumerate(book.chapters, start=1)}
-    checks, tool_reports = _run_checks(artifacts, len(book.chapters) + len(stylesheets),
+    checks, tool_reports = _run_checks(artifacts, len(book.divisions) + len(stylesheets),
                                        run_validators, sources)
     reports = _accessibility_report(book, styles, artifacts, checks, tool_reports)
     for report in reports + tool_reports:

@@ -16,7 +16,8 @@ from .markdown_ext import BookIds, convert_chapter
 from .markdown_source import masked, unsupported, without_comments
 from .metadata import FILE_NAME, read_book_toml
 from .sources import read_source
-from .model import Book, Chapter, Reference
+from .model import Book, Chapter, Part, Reference
+from .structure import ROLES, read_layout
 
 #: The bibliography when book.toml names none: the first of these that exists.
 DEFAULT_BIBLIOGRAPHIES = ("references.json", "references.bib")
@@ -37,11 +38,13 @@ def read_manuscript(root: Path, modified: dt.datetime,
         raise BookError("M000", f"manuscript folder '{root}' does not exist", root, 1,
                         "pass the folder that holds book.toml and the chapters")
     metadata, production, table = read_book_toml(root)
-    listed = table.get("chapters")
-    sources, warnings = _chapter_files(root, listed)
+    layout = read_layout(root, table)
+    listed = layout.chapters
+    sources, warnings = _chapter_files(root, listed, layout.matter_files)
+    roles = dict(layout.front) | dict.fromkeys(sources, "chapter") | dict(layout.back)
     problems: list[BookError] = []
     texts = {}
-    for path in sources:
+    for path in roles:
         try:
             texts[path] = _read_chapter(path)
         except BookError as problem:
@@ -75,14 +78,18 @@ def read_manuscript(root: Path, modified: dt.datetime,
                         for line, what, hint in unsupported(text))
         if check_text is not None:
             problems.extend(check_text(path, text))
-    chapters = []
+    divisions: dict[Path, Chapter] = {}
     for path, text in texts.items():
-        chapter, found = _chapter(path, text, ids, listed is not None)
+        chapter, found = _chapter(path, text, ids, listed is not None, roles[path])
         problems.extend(found)
         if chapter is not None:
-            chapters.append(chapter)
-    problems.extend(_link_problems(chapters, texts, entries,
-                                   every_chapter=len(chapters) == len(texts)))
+            divisions[path] = chapter
+    parts = tuple(Part(id=ids.claim(_slug(title), explicit=False), title=title,
+                       chapter_ids=tuple(divisions[p].id for p in files if p in divisions))
+                  for title, files, _ in layout.parts)
+    problems.extend(_link_problems(list(divisions.values()), texts, entries,
+                                   every_chapter=len(divisions) == len(texts),
+                                   more_places={part.id for part in parts}))
     if problems:
         raise BookErrors(problems)
 
@@ -101,8 +108,11 @@ def read_manuscript(root: Path, modified: dt.datetime,
             f"{bib_path.name} {'is' if len(uncited) == 1 else 'are'} never cited and left "
             f"out of the reference list ({some})", bib_path, 1,
             "the list holds the cited works only; cite an entry to list it"))
-    book = Book(metadata=metadata, chapters=tuple(chapters), references=tuple(references),
-                root=root, modified=modified, production=production)
+    book = Book(metadata=metadata, chapters=tuple(divisions[p] for p in sources),
+                references=tuple(references), root=root, modified=modified,
+                production=production, parts=parts,
+                front_matter=tuple(divisions[p] for p, _ in layout.front),
+                back_matter=tuple(divisions[p] for p, _ in layout.back))
     return book, warnings
 
 
@@ -148,20 +158,22 @@ def _citations(texts: dict[Path, str], entries: dict[str, dict],
     return clusters, problems
 
 
-def _chapter_files(root: Path, listed: list | None) -> tuple[list[Path], list[BookError]]:
+def _chapter_files(root: Path, listed: tuple[Path, ...] | None, matter: set[Path]
+                   ) -> tuple[list[Path], list[BookError]]:
     """The chapter files, in reading order; plus a warning for each Markdown file left out.
 
-    Without a ``chapters`` list, the chapters are the folder's ``*.md`` files, sorted by
-    name, that begin with a title (``# Title``, after blank lines and comments): a file of
-    notes or a draft beside them is left out, with a warning, not taken for a chapter.
-    ``README.md`` and names starting with ``_`` are never chapters.
+    Without a ``chapters`` list (or parts), the chapters are the folder's ``*.md`` files,
+    sorted by name, that begin with a title (``# Title``, after blank lines and comments)
+    and are not front or back ``matter``: a file of notes or a draft beside them is left
+    out, with a warning, not taken for a chapter. ``README.md`` and names starting with
+    ``_`` are never chapters.
     """
     toml_path = root / FILE_NAME
     skipped: list[BookError] = []
     if listed is None:
         files = []
         for path in sorted(root.glob("*.md")):
-            if path.name.lower() == "readme.md" or path.name.startswith("_"):
+            if path.name.lower() == "readme.md" or path.name.startswith("_") or path in matter:
                 continue
             if _begins_with_title(path):
                 files.append(path)
@@ -172,14 +184,7 @@ def _chapter_files(root: Path, listed: list | None) -> tuple[list[Path], list[Bo
                     "list the chapters in book.toml (chapters = [\"01-….md\", …]), or begin "
                     "the file with '# Title' to make it one"))
     else:
-        files = []
-        for name in listed:
-            path = root / str(name)
-            if not isinstance(name, str) or not _inside(path, root) or not path.is_file():
-                raise BookError("M018", f"chapter file '{name}' does not exist", toml_path,
-                                line_of(_text(toml_path), str(name)) or 1,
-                                "list the chapter files relative to the manuscript folder")
-            files.append(path)
+        files = list(listed)  # each checked by structure.read_layout
     if not files and skipped:
         # Not one file begins with a title: they are the chapters, each with its error.
         files, skipped = [root / problem.path.name for problem in skipped], []
@@ -232,10 +237,17 @@ def _note_problems(path: Path, text: str) -> list[BookError]:
     return problems
 
 
-def _chapter(path: Path, text: str, ids: BookIds, listed: bool
+def _chapter(path: Path, text: str, ids: BookIds, listed: bool, role: str = "chapter"
              ) -> tuple[Chapter | None, list[BookError]]:
-    """The chapter, or None; and every problem found in it."""
-    html, state = convert_chapter(text, ids)
+    """The chapter (or front or back matter of that ``role``), or None; and every problem
+    found in it. A dedication or an epigraph without a ``# Title`` gets its role's name as a
+    title that is not shown, to navigate by (as the copyright page has)."""
+    shows_title = True
+    source = text
+    if role != "chapter" and ROLES[role].title_optional and not _begins_with_title(path):
+        shows_title = False
+        source = f"# {ROLES[role].label} {{.visually-hidden}}\n\n{text}"
+    html, state = convert_chapter(source, ids)
     problems = [BookError(p.code, p.message, path, line_of(text, p.needle) or 1, p.hint)
                 for p in state.problems]
     headings = state.headings
@@ -254,7 +266,14 @@ def _chapter(path: Path, text: str, ids: BookIds, listed: bool
     if problems:
         return None, problems
     return Chapter(id=headings[0].id, source=path, title=headings[0].text,
-                   headings=tuple(headings), html=html, images=tuple(state.images)), []
+                   headings=tuple(headings), html=html, images=tuple(state.images),
+                   role=role, shows_title=shows_title), []
+
+
+def _slug(title: str) -> str:
+    """The id of a part's title: its words, after "part-" unless they begin with it."""
+    slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-_") or "title"
+    return slug if slug.startswith("part-") else f"part-{slug}"
 
 
 #: A link the reader can follow out of the book.
@@ -264,12 +283,15 @@ ID = re.compile(r'\bid="([^"]+)"')
 
 
 def _link_problems(chapters: list[Chapter], texts: dict[Path, str], entries: dict,
-                   every_chapter: bool) -> list[BookError]:
+                   every_chapter: bool, more_places: set[str] = frozenset()
+                   ) -> list[BookError]:
     """M022: every link goes to the web, an e-mail address or a place in the book. A link
     to a file (``other.md``, ``notes.html``) or to an id no heading has would be a dead
     link in every edition; EPUBCheck would find it only after the layout. Links to places
-    are checked only when ``every_chapter`` was read (a chapter with errors has no ids)."""
-    places = {i for chapter in chapters for i in ID.findall(chapter.html)}
+    are checked only when ``every_chapter`` was read (a chapter with errors has no ids).
+    ``chapters`` are every division of the book (front and back matter too);
+    ``more_places`` the ids the build gives (the parts' titles)."""
+    places = {i for chapter in chapters for i in ID.findall(chapter.html)} | more_places
     places |= {f"ref-{key}" for key in entries} | {"references", "contents"}
     problems = []
     for chapter in chapters:

@@ -478,7 +478,7 @@ def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
     state = ChapterState()
     notes = FootnoteExtension(BACKLINK_TEXT="↑", SUPERSCRIPT_TEXT="{}")
     smarty = SmartyExtension(smart_angled_quotes=True, substitutions=quote_marks(ids.language))
-    md = Markdown(extensions=["attr_list", "tables", "sane_lists", "fenced_code",
+    md = Markdown(extensions=["attr_list", "def_list", "tables", "sane_lists", "fenced_code",
                               CodeExtension(), smarty, notes, BookExtension(ids, state)],
                   output_format="xhtml")
     return md.convert(as_python_markdown(text)), state

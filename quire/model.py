@@ -89,6 +89,22 @@ class Chapter:
     #: XHTML fragment of the chapter body, headings included; ids unique book-wide.
     html: str
     images: tuple[Image, ...]
+    #: What the file is: ``chapter``, or a front or back matter role (``structure.ROLES``).
+    role: str = "chapter"
+    #: False when the file has no ``# Title`` (a dedication, an epigraph): its title is a
+    #: heading to navigate by that is not shown, and it has no entry in the contents.
+    shows_title: bool = True
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the book: a title page of its own before the chapters it groups."""
+
+    #: Book-wide unique id, the id of the part title's heading.
+    id: str
+    title: str
+    #: The ids of its chapters, in reading order.
+    chapter_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -131,6 +147,7 @@ class Production:
 @dataclass(frozen=True)
 class Book:
     metadata: Metadata
+    #: The body's chapters, in reading order (grouped into ``parts`` when it has any).
     chapters: tuple[Chapter, ...]
     references: tuple[Reference, ...]
     #: The manuscript folder: the only place a book's resources may come from.
@@ -138,11 +155,25 @@ class Book:
     #: When this edition was built (``SOURCE_DATE_EPOCH`` when set), UTC.
     modified: dt.datetime
     production: Production = Production()
+    #: Front matter (dedication, foreword …) and back matter (appendix, glossary …), each
+    #: a manuscript file with its ``role``, in the order book.toml lists them.
+    front_matter: tuple[Chapter, ...] = ()
+    back_matter: tuple[Chapter, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def divisions(self) -> tuple[Chapter, ...]:
+        """Every manuscript file of the book: front matter, chapters, back matter."""
+        return self.front_matter + self.chapters + self.back_matter
+
+    def part_starting(self, chapter: Chapter) -> Part | None:
+        """The part whose first chapter is ``chapter``, if any."""
+        return next((p for p in self.parts if p.chapter_ids[:1] == (chapter.id,)), None)
 
     @property
     def images(self) -> tuple[Image, ...]:
         seen: dict[str, Image] = {}
-        for chapter in self.chapters:
+        for chapter in self.divisions:
             for image in chapter.images:
                 seen.setdefault(image.src, image)
         return tuple(seen.values())
