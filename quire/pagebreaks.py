@@ -44,12 +44,15 @@ def _marker(page: PageStart) -> etree._Element:
 
 
 def _text_slots(element):
-    """(owner, 'text' | 'tail', string) for every piece of text, in document order."""
-    yield element, "text", element.text or ""
-    for child in element:
-        if isinstance(child.tag, str):
-            yield from _text_slots(child)
-        yield child, "tail", child.tail or ""
+    """(owner, 'text' | 'tail', string) for every piece of text, in document order; not the
+    text of a heading that is not shown (``visually-hidden``, as a dedication's), which the
+    paged edition does not lay out in the flow and so does not count."""
+    if "visually-hidden" not in (element.get("class") or "").split():
+        yield element, "text", element.text or ""
+        for child in element:
+            if isinstance(child.tag, str):
+                yield from _text_slots(child)
+            yield child, "tail", child.tail or ""
 
 
 def _insert(section, offset: int, marker) -> None:

@@ -14,8 +14,9 @@ from lxml import etree
 
 from . import __version__
 from .addresses import address_nodes
-from .model import Book, Heading, PageMap
+from .model import Book, Chapter, Heading, PageMap
 from .pagebreaks import XHTML_NS, insert_page_breaks, marker_id
+from .structure import ROLES
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 #: Heading levels listed in the contents, printed and in the EPUB navigation alike (the
@@ -47,11 +48,79 @@ class XhtmlDocument:
 
 
 def toc_entries(book: Book, depth: int) -> tuple[TocEntry, ...]:
-    """Headings down to ``depth``, nested: chapters, then the reference list."""
-    headings = [h for c in book.chapters for h in c.headings]
+    """Headings down to ``depth``, nested, in reading order: the front matter that shows a
+    title, the chapters (each part an entry of level 0 holding its chapters'), the
+    reference list, the back matter."""
+    def nested(divisions) -> tuple[TocEntry, ...]:
+        headings = [h for c in divisions if c.shows_title for h in c.headings]
+        return _nest([h for h in headings if h.level <= depth], 1)
+
+    entries = list(nested(_front(book, True) + _front(book, False)))
+    chapters = {c.id: c for c in book.chapters}
+    if book.parts:
+        for part in book.parts:
+            entries.append(TocEntry(0, part.id, part.title, str(markupsafe.escape(part.title)),
+                                    nested(chapters[i] for i in part.chapter_ids)))
+    else:
+        entries += nested(book.chapters)
     if book.references:
-        headings.append(REFERENCES_HEADING)
-    return _nest([h for h in headings if h.level <= depth], 1)
+        entries += _nest([REFERENCES_HEADING], 1)
+    entries += nested(book.back_matter)
+    return tuple(entries)
+
+
+def _front(book: Book, before_contents: bool) -> tuple[Chapter, ...]:
+    """The front matter printed before the contents (dedication, epigraph), or after it."""
+    return tuple(c for c in book.front_matter
+                 if ROLES[c.role].before_contents == before_contents)
+
+
+@dataclass(frozen=True)
+class MatterPage:
+    """A front or back matter division as the templates set it."""
+
+    division: Chapter
+    #: ``data-section`` (and EPUB file name): front-01 …, back-01 …
+    section: str
+    epub_type: str
+    aria_role: str | None
+    #: "front" or "back"
+    matter: str
+
+
+def _matter(book: Book) -> tuple[list[MatterPage], list[MatterPage], list[MatterPage]]:
+    """(before the contents, after the contents, back matter), numbered in reading order."""
+    def pages(divisions, matter: str, start: int) -> list[MatterPage]:
+        return [MatterPage(d, f"{matter}-{n:02d}", ROLES[d.role].epub_type,
+                           ROLES[d.role].aria_role, matter)
+                for n, d in enumerate(divisions, start=start)]
+    before = pages(_front(book, True), "front", 1)
+    after = pages(_front(book, False), "front", len(before) + 1)
+    return before, after, pages(book.back_matter, "back", 1)
+
+
+def _part_pages(book: Book) -> dict[str, dict]:
+    """The part title page set before each part's first chapter, by that chapter's id."""
+    return {p.chapter_ids[0]: {"part": p, "section": f"part-{n:02d}"}
+            for n, p in enumerate(book.parts, start=1)}
+
+
+def _body(book: Book, chapters: tuple[Chapter, ...]) -> list[dict]:
+    """The chapters in reading order as the printed book nests them: each part a section
+    holding its title page and its chapters (a Part of the tagged PDF), a chapter outside
+    any part a group of its own. Each group: ``part`` (or None), ``section`` and
+    ``chapters``, a list of (section, chapter)."""
+    numbered = {c.id: (chapter_section(n), c) for n, c in enumerate(chapters, start=1)}
+    starts = _part_pages(book)
+    in_part = {i for p in book.parts for i in p.chapter_ids}
+    groups: list[dict] = []
+    for chapter in chapters:
+        if chapter.id in starts:
+            part = starts[chapter.id]
+            groups.append(part | {"chapters": [numbered[i] for i in part["part"].chapter_ids]})
+        elif chapter.id not in in_part:
+            groups.append({"part": None, "section": None, "chapters": [numbered[chapter.id]]})
+    return groups
 
 
 def _nest(headings: list[Heading], level: int) -> tuple[TocEntry, ...]:
@@ -112,8 +181,13 @@ def render_print_html(book: Book, styles: Path, cover: bool = False) -> str:
     footnotes = book.production.notes == "footnotes"
     chapters = tuple(replace(c, html=_for_paper(c.html, targets, footnotes))
                      for c in book.chapters)
+    before, after, back = ([replace(m, division=replace(
+        m.division, html=_for_paper(m.division.html, targets, footnotes))) for m in pages]
+        for pages in _matter(book))
     context = _context(book) | {"toc": toc_entries(book, TOC_DEPTH), "chapters": chapters,
-                                "cover": cover}
+                                "cover": cover, "before_contents": before,
+                                "after_contents": after, "back_matter": back,
+                                "body": _body(book, chapters)}
     return _environment(styles).get_template("print.html").render(context)
 
 
@@ -143,7 +217,8 @@ ID_RE = re.compile(r'\bid="([^"]+)"')
 
 
 def _ids(book: Book) -> frozenset[str]:
-    return frozenset(i for chapter in book.chapters for i in _ids_in(chapter.html))
+    return frozenset(i for chapter in book.divisions for i in _ids_in(chapter.html)) | {
+        p.id for p in book.parts}
 
 
 def _ids_in(html: str) -> frozenset[str]:
@@ -312,18 +387,39 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
         XhtmlDocument("cover.xhtml", "Cover", env.get_template("cover-epub.html")
                       .render(context | {"cover_file": COVER_FILE}), "cover"),
     ] if cover else []
+    before, after, back = _matter(book)
+    if book.production.notes == "footnotes":
+        before, after, back = ([replace(m, division=replace(
+            m.division, html=_as_epub_footnotes(m.division.html))) for m in pages]
+            for pages in (before, after, back))
+    matter_template = env.get_template("matter.html")
+
+    def matter_documents(pages: list[MatterPage]) -> list[XhtmlDocument]:
+        return [XhtmlDocument(f"{m.section}.xhtml", m.division.title,
+                              matter_template.render(context | {"page": m}), m.epub_type)
+                for m in pages]
+
     documents += [
         XhtmlDocument("titlepage.xhtml", "Title page", env.get_template("titlepage.html")
                       .render(context), "titlepage"),
         XhtmlDocument("copyright.xhtml", "Copyright", env.get_template("copyright.html")
                       .render(context), "copyright-page"),
+        *matter_documents(before),
         # The contents as a page of the book, in reading order like the printed one; the
         # navigation document below is for the reading system, outside the spine.
         XhtmlDocument("contents.xhtml", "Contents", env.get_template("contents.html")
                       .render(context | {"toc": toc}), "toc"),
+        *matter_documents(after),
     ]
     chapter_template = env.get_template("chapter.html")
+    part_pages = _part_pages(book)
     for number, chapter in enumerate(book.chapters, start=1):
+        if chapter.id in part_pages:
+            part = part_pages[chapter.id]
+            documents.append(XhtmlDocument(
+                f"{part['section']}.xhtml", part["part"].title,
+                env.get_template("part.html").render(context | part | {"part_chapters": ()}),
+                "part"))
         if book.production.notes == "footnotes":
             chapter = replace(chapter, html=_as_epub_footnotes(chapter.html))
         documents.append(XhtmlDocument(
@@ -334,6 +430,7 @@ def render_epub_documents(book: Book, styles: Path, page_map: PageMap | None = N
         documents.append(XhtmlDocument(
             "references.xhtml", REFERENCES_HEADING.text,
             env.get_template("references.html").render(context), "bibliography"))
+    documents += matter_documents(back)
     pages = [{"id": marker_id(p), "label": p.label} for p in page_map.pages] if page_map else []
     nav = env.get_template("nav.html").render(context | {
         "toc": toc, "landmarks": _landmarks(book, documents),
@@ -347,13 +444,20 @@ COVER_FILE = "cover.jpg"
 
 
 def _landmarks(book: Book, documents: list[XhtmlDocument]) -> list[dict]:
-    """EPUB landmarks: the contents, the start of the text, and the reference list."""
-    landmarks = [{"type": "toc", "href": "#contents", "title": "Contents"},
-                 {"type": "bodymatter", "href": f"#{book.chapters[0].id}",
-                  "title": book.chapters[0].title}]
+    """EPUB landmarks: the contents, the front matter, the start of the text (the first
+    part's title page, when there are parts), the reference list and the back matter."""
+    landmarks = [{"type": "toc", "href": "#contents", "title": "Contents"}]
+    if book.front_matter:
+        first = book.front_matter[0]
+        landmarks.append({"type": "frontmatter", "href": f"#{first.id}", "title": first.title})
+    start = book.parts[0] if book.parts else book.chapters[0]
+    landmarks.append({"type": "bodymatter", "href": f"#{start.id}", "title": start.title})
     if book.references:
         landmarks.append({"type": "bibliography", "href": f"#{REFERENCES_HEADING.id}",
                           "title": REFERENCES_HEADING.text})
+    if book.back_matter:
+        first = book.back_matter[0]
+        landmarks.append({"type": "backmatter", "href": f"#{first.id}", "title": first.title})
     return landmarks
 
 

@@ -127,7 +127,9 @@ def _guide(documents: tuple[XhtmlDocument, ...]) -> list[dict]:
     """The EPUB 2 guide, for reading systems that predate the nav's landmarks."""
     guide = [{"type": "toc", "href": "contents.xhtml", "title": "Contents"}]
     for kind, title in LANDMARKS.items():
-        first = next((d for d in documents if d.epub_type == kind), None)
+        # The text starts with the first part's title page, when the book has parts.
+        kinds = {"chapter", "part"} if kind == "chapter" else {kind}
+        first = next((d for d in documents if d.epub_type in kinds), None)
         if first is not None:
             guide.append({"type": "bodymatter" if kind == "chapter" else kind,
                           "href": first.file_name, "title": title})

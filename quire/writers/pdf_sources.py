@@ -32,7 +32,8 @@ class Source:
     #: What it is in the book, where PDF has a type of its own for it: "note" (a note of
     #: the notes list), "noteref" (a note reference), "code" (a code block), "code-line"
     #: (a line of one), "code-inside" (anything else in one), "code-inline" (code in the
-    #: text), "figure", "ornament" (a scene break's asterisks), or "".
+    #: text), "figure", "ornament" (a scene break's asterisks), "part" (a part of the
+    #: book: its title page and chapters), or "".
     kind: str = ""
     #: Its id attribute.
     id: str = ""
@@ -40,7 +41,7 @@ class Source:
 
 def _kinds(root) -> dict[object, str]:
     """The notes (items of a ``doc-endnotes`` list, or footnotes), note references, code blocks (and
-    their lines) and figures of the HTML."""
+    their lines), figures and parts of the HTML."""
     kinds: dict[object, str] = {}
     for element in root.iter():
         if element.get("role") == "doc-noteref":
@@ -63,6 +64,8 @@ def _kinds(root) -> dict[object, str]:
             kinds[element] = "note"  # a note at the foot of the page (render._as_footnotes)
         elif element.tag == "hr":
             kinds[element] = "ornament"
+        elif element.get("role") == "doc-part":
+            kinds[element] = "part"
     return kinds
 
 

@@ -14,6 +14,7 @@ WeasyPrint's tagged output, and:
 - sets ``/Lang`` on each element the manuscript writes in another language (``lang``);
   WeasyPrint writes only the catalog's;
 - gives ``/TH`` cells a ``/Scope`` and lists a ``/ListNumbering``;
+- makes a part of the book (its title page and chapters) a ``/Part``, not a ``/Sect``;
 - adds ``/PageLabels`` that match the folios printed on the pages.
 
 The MCIDs left on each page are then renumbered from 0 and the parent tree is rebuilt from the
@@ -83,6 +84,7 @@ def complete_structure(pdf: pikepdf.Pdf, book: Book, sources: list[Source] = ())
     tagged.mark_leaders_as_layout()
     tagged.mark_word_breaks(sources)
     tagged.tag_code_and_figures(sources)
+    tagged.tag_parts(sources)
     tagged.state_actual_texts()
     tagged.describe_links(book)
     tagged.add_languages(book)
@@ -514,6 +516,13 @@ class _TaggedPdf:
         if changed:
             self.read_tree()
 
+    def tag_parts(self, sources: list[Source]) -> None:
+        """A part of the book (``role="doc-part"``, its title page and its chapters) is a
+        Part element (ISO 32000-1 Table 333): WeasyPrint makes every ``section`` a Sect."""
+        for node in self.nodes:
+            if node.source is not None and sources and sources[node.source].kind == "part":
+                node.element.S = Name.Part
+
     def mark(self, item: tuple[int, int]) -> _Mark | None:
         return self.content[item[0]][1].get(item[1]) if item[0] is not None else None
 
@@ -790,7 +799,8 @@ class _TaggedPdf:
             last = max(positions) if positions else None
         citations = {cite: (index, len(ref.cited_by)) for ref in book.references
                      for index, cite in enumerate(ref.cited_by, start=1)}
-        headings = {h.id: h.text for c in book.chapters for h in c.headings}
+        headings = {h.id: h.text for c in book.divisions for h in c.headings} | {
+            p.id: p.title for p in book.parts}
         written = _manuscript_links(book)
         for run in runs:
             # With the leader dots, which tell a contents entry's title from its page.
@@ -1107,7 +1117,7 @@ def _add_attributes(element, attributes: pikepdf.Dictionary) -> None:
 
 
 def _chapter_trees(book: Book):
-    for chapter in book.chapters:
+    for chapter in book.divisions:
         yield lxml.html.fragment_fromstring(chapter.html, create_parent="div")
 
 
