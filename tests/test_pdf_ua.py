@@ -342,7 +342,7 @@ def test_28_012_descriptions_prefer_the_manuscripts_label_then_its_words():
 
     html = ('<p>See<sup id="fnref-1"><a href="#fn-1" aria-label="Note 1">1</a></sup> and '
             '<a href="https://example.org/" title="The example site">the site</a>.</p>')
-    links = _manuscript_links(SimpleNamespace(chapters=[SimpleNamespace(html=html)]))
+    links = _manuscript_links(SimpleNamespace(divisions=[SimpleNamespace(html=html)]))
     assert links == {("internal", "fn-1"): [("1", "Note 1")],
                      ("external", "https://example.org/"): [("the site", "The example site")]}
     citations = {"cite-4": (2, 2), "cite-6": (1, 1)}
