@@ -331,6 +331,15 @@ def test_a_role_in_the_wrong_list_is_an_error(copy):
     assert error.code == "M030" and "front_matter" in error.hint
 
 
+def test_a_link_to_a_part_the_book_does_not_have_is_m022(copy):
+    toml = copy / "book.toml"
+    toml.write_text(toml.read_text().replace('title = "Part Two: Branches"',
+                                             'title = "Part Two: Shoots"'))
+    error = _error(copy)
+    assert (error.code, error.path.name) == ("M022", "02-soil.md")
+    assert "#part-two-branches" in error.message
+
+
 def test_a_file_listed_twice_is_an_error_at_its_second_line(copy):
     toml = copy / "book.toml"
     text = toml.read_text().replace('["03-pruning.md"]', '["03-pruning.md", "01-seeds.md"]')
@@ -356,12 +365,12 @@ def test_without_a_chapters_list_matter_and_notes_are_not_chapters(tmp_path):
     (folder / "book.toml").write_text(text)
     for name in ("dedication.md", "epigraph.md", "foreword.md", "acknowledgements.md",
                  "appendix-a.md", "glossary.md", "books.md", "about-the-author.md",
-                 "01-seeds.md", "02-soil.md"):
+                 "01-seeds.md", "03-pruning.md"):
         shutil.copy(FIXTURE / name, folder / name)
     (folder / "notes.md").write_text("Things to check before printing.\n")
     (folder / "README.md").write_text("# About this folder\n")
     book, warnings = read_manuscript(folder, MODIFIED)
-    assert [c.title for c in book.chapters] == ["Seeds", "Soil"]
+    assert [c.title for c in book.chapters] == ["Seeds", "Pruning"]
     assert [c.role for c in book.front_matter] == [
         "dedication", "epigraph", "foreword", "acknowledgments"]
     assert [c.role for c in book.back_matter] == [
@@ -383,3 +392,16 @@ def test_publish_reports_a_bad_role_as_book_toml_line_with_a_hint(copy, tmp_path
     assert f"{toml}:{line}: unknown role 'reading-list' for 'books.md' [M030]" in result.stderr
     assert "  hint: " in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_links_to_the_back_matter_and_to_a_part_go_to_their_documents(structure_book):
+    section = _section(structure_book, "chapter-02.xhtml")
+    hrefs = [a.get("href") for a in section.iter(f"{X}a")]
+    assert "back-02.xhtml#glossary" in hrefs
+    assert "part-02.xhtml#part-two-branches" in hrefs
+    pages = _pages(structure_book.pdf)
+    (soil,) = [p for p in pages if p.startswith("Soil")]
+    glossary = next(i for i, p in enumerate(pages) if p.startswith("Glossary")) + 1
+    part = pages.index("Part Two: Branches") + 1
+    assert f"the glossary (see page {glossary})" in soil
+    assert f"Part Two (see page {part})" in soil
