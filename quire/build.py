@@ -17,7 +17,7 @@ from .errors import BookError
 from .manuscript import read_manuscript
 from .model import Book
 from .output import Artifact, publish
-from .render import chapter_section
+from .render import section_sources
 from .report import CheckResult, page_links, report_data, report_html, report_json
 from .editions import EDITIONS
 
@@ -99,10 +99,8 @@ def build(manuscript: Path, output: Path, styles: Path, modified: dt.datetime,
             if on_artifact is not None:
                 on_artifact(artifact)
     began = time.perf_counter()
-    sources = {chapter_section(number): chapter.source
-               for number, chapter in enumerate(book.chapters, start=1)}
     checks, tool_reports = _run_checks(artifacts, len(book.divisions) + len(stylesheets),
-                                       run_validators, sources)
+                                       run_validators, section_sources(book))
     reports = _accessibility_report(book, styles, artifacts, checks, tool_reports)
     for report in reports + tool_reports:
         artifacts.append(replace(report, seconds=time.perf_counter() - began))

@@ -196,6 +196,13 @@ def chapter_section(number: int) -> str:
     return f"chapter-{number:02d}"
 
 
+def section_sources(book: Book) -> dict[str, Path]:
+    """The manuscript file of each ``data-section`` the print HTML has: the chapters, the
+    front and back matter (a part's title page has none of its own)."""
+    sources = {chapter_section(n): c.source for n, c in enumerate(book.chapters, start=1)}
+    return sources | {m.section: m.division.source for pages in _matter(book) for m in pages}
+
+
 def render_handout_html(book: Book, styles: Path, number: int) -> str:
     """One chapter as a standalone document, with the references it cites."""
     chapter = book.chapters[number - 1]
