@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from markdown import Extension, Markdown
+from markdown.extensions.def_list import DefListIndentProcessor, DefListProcessor
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.inlinepatterns import InlineProcessor
@@ -444,6 +445,30 @@ class TableTreeprocessor(Treeprocessor):
         parent.remove(paragraph)
 
 
+class _TightDefinitions(DefListProcessor):
+    """A definition only under its term (``Term``, then ``:   definition`` on the next
+    line), or another one of the list just made: a ``: Caption`` paragraph beside a table
+    or after a paragraph is a table's caption (``TableCaptions``), not a definition."""
+
+    def test(self, parent, block: str) -> bool:
+        match = self.RE.search(block)
+        if match is None:
+            return False
+        if block[:match.start()].strip():
+            return True
+        sibling = self.lastChild(parent)
+        return sibling is not None and sibling.tag == "dl"
+
+
+class DefinitionLists(Extension):
+    """pandoc's definition lists (a glossary's terms), as Python-Markdown's ``def_list``
+    reads them but for a ``: Caption`` line, which stays a table's caption."""
+
+    def extendMarkdown(self, md) -> None:
+        md.parser.blockprocessors.register(DefListIndentProcessor(md.parser), "defindent", 85)
+        md.parser.blockprocessors.register(_TightDefinitions(md.parser), "deflist", 25)
+
+
 class BookExtension(Extension):
     """Everything a chapter needs on top of Markdown, registered by name and priority."""
 
@@ -478,7 +503,7 @@ def convert_chapter(text: str, ids: BookIds) -> tuple[str, ChapterState]:
     state = ChapterState()
     notes = FootnoteExtension(BACKLINK_TEXT="↑", SUPERSCRIPT_TEXT="{}")
     smarty = SmartyExtension(smart_angled_quotes=True, substitutions=quote_marks(ids.language))
-    md = Markdown(extensions=["attr_list", "def_list", "tables", "sane_lists", "fenced_code",
+    md = Markdown(extensions=["attr_list", DefinitionLists(), "tables", "sane_lists", "fenced_code",
                               CodeExtension(), smarty, notes, BookExtension(ids, state)],
                   output_format="xhtml")
     return md.convert(as_python_markdown(text)), state

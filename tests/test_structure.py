@@ -405,3 +405,17 @@ def test_links_to_the_back_matter_and_to_a_part_go_to_their_documents(structure_
     part = pages.index("Part Two: Branches") + 1
     assert f"the glossary (see page {glossary})" in soil
     assert f"Part Two (see page {part})" in soil
+
+
+def test_a_definition_list_needs_its_term_above_a_table_caption_stays_a_caption():
+    from quire.markdown_ext import BookIds, convert_chapter
+
+    ids = BookIds(citation_html={}, manuscript_root=FIXTURE, language="en-GB")
+    html, _ = convert_chapter("# Words\n\nTilth\n:   Crumbly soil.\n:   Good for seeds.\n\n"
+                              "A paragraph.\n\n: Months and what to sow\n\n"
+                              "| Month | Sow |\n|---|---|\n| May | Beans |\n", ids)
+    root = etree.fromstring(f"<div>{html}</div>")
+    assert [_text(e) for e in root.iter("dt")] == ["Tilth"]
+    assert [_text(e) for e in root.iter("dd")] == ["Crumbly soil.", "Good for seeds."]
+    assert [_text(e) for e in root.iter("caption")] == ["Months and what to sow"]
+    assert len(list(root.iter("dl"))) == 1
