@@ -290,9 +290,10 @@ def test_a_scene_break_is_an_ornament_not_text(feature_book):
     assert "*" not in read.replace("[@not-a-citation]", "")
 
 
-def test_a_file_of_notes_beside_the_chapters_is_left_out_with_a_warning(feature_book):
-    assert [w.code for w in feature_book.result.warnings] == ["W002"]
-    assert feature_book.result.warnings[0].path.name == "notes.md"
+def test_a_file_of_notes_beside_the_chapters_is_left_out(feature_book):
+    """The parts list the chapters, so notes.md is simply not one (without a list it is
+    left out with W002: tests/test_structure.py)."""
+    assert feature_book.result.warnings == ()
     with zipfile.ZipFile(feature_book.epub) as archive:
         text = " ".join(archive.read(n).decode() for n in archive.namelist()
                         if n.endswith(".xhtml"))
@@ -306,3 +307,25 @@ def test_the_chapter_titles_are_in_the_printed_contents(feature_book, name):
     for title in ("Code, Quotes and Comments", "Figures and Tables",
                   "Notes, Links and Citations"):
         assert title in " ".join(contents.split())
+
+
+def test_front_matter_parts_and_back_matter(feature_book):
+    """A dedication, two parts holding the chapters and a glossary, from book.toml."""
+    ns = {"epub": EPUB_NS[1:-1], "x": XHTML[1:-1]}
+    dedication = _xhtml(feature_book, "front-01.xhtml")
+    assert dedication.xpath("//*[@epub:type='dedication'][@role='doc-dedication']",
+                            namespaces=ns)
+    glossary = _xhtml(feature_book, "back-01.xhtml")
+    assert glossary.xpath("//*[@epub:type='glossary'][@role='doc-glossary']", namespaces=ns)
+    assert [_text(t) for t in glossary.iter(f"{XHTML}dt")] == ["Fenced code", "Scene break"]
+    nav = _xhtml(feature_book, "nav.xhtml")
+    parts = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li[x:ol]", namespaces=ns)
+    assert [_text(p.find(f"{XHTML}a")) for p in parts] == ["Part One: Writing",
+                                                          "Part Two: Referring"]
+    assert [_text(a) for a in parts[0].iterfind(f"{XHTML}ol/{XHTML}li/{XHTML}a")] == [
+        "Code, Quotes and Comments", "Figures and Tables"]
+    elements = _elements(feature_book.pdf)
+    assert [kids.count("Sect") for kind, kids in elements if kind == "Part"] == [2, 1]
+    pages = _page_texts(feature_book.pdf)
+    part_page = next(i for i, t in enumerate(pages) if t.strip() == "Part One: Writing")
+    assert part_page % 2 == 0, "a part's title page is a right-hand page (odd folio)"
