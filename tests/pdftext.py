@@ -20,3 +20,12 @@ def page_lines(path: Path, running: set[str]) -> list[list[str]]:
     finally:
         document.close()
     return pages
+
+
+def page_texts(path: Path) -> list[str]:
+    """Each page's whole text, as pdfium extracts it (lines joined by CR LF)."""
+    document = pdfium.PdfDocument(path)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()

@@ -11,11 +11,11 @@ import re
 import zipfile
 
 import pikepdf
-import pypdfium2 as pdfium
 import pytest
 from lxml import etree
 
 from quire.pdf_reading import read_structure
+from tests.pdftext import page_texts
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_NS = "{http://www.idpf.org/2007/ops}"
@@ -27,14 +27,6 @@ def _xhtml(book, name: str) -> etree._Element:
 
 def _text(element) -> str:
     return " ".join("".join(element.itertext()).split())
-
-
-def _page_texts(path) -> list[str]:
-    document = pdfium.PdfDocument(path)
-    try:
-        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    finally:
-        document.close()
 
 
 def _read(path) -> list:
@@ -128,7 +120,7 @@ def test_code_has_colours_in_print_but_none_in_large_print(feature_book):
     def colours(path) -> set[tuple]:
         """The colours of text on the page of the first code block."""
         found = set()
-        texts = _page_texts(path)
+        texts = page_texts(path)
         with pikepdf.open(path) as pdf:
             for page in [pdf.pages[i] for i, t in enumerate(texts) if "def greet" in t][:1]:
                 for operands, operator in pikepdf.parse_content_stream(page):
@@ -180,7 +172,7 @@ def test_tables_have_captions_header_scope_and_wide_tables_are_marked(feature_bo
 
 
 def test_a_table_across_a_page_break_repeats_its_header_row(feature_book):
-    pages = [t for t in _page_texts(feature_book.pdf) if "row twenty" in t or "row one" in t
+    pages = [t for t in page_texts(feature_book.pdf) if "row twenty" in t or "row one" in t
              or "row forty" in t]
     assert len(pages) >= 2, "the long table runs over a page break"
     for text in pages:
@@ -202,7 +194,7 @@ def test_quotes_dashes_and_ellipses_are_typographic(feature_book):
 
 
 def test_web_links_print_their_address_and_cross_references_their_page(feature_book):
-    pages = _page_texts(feature_book.pdf)
+    pages = page_texts(feature_book.pdf)
     text = " ".join(" ".join(pages).split())
     squeezed = re.sub(r"\s+", "", text)  # an address may break after "." or "/"
     assert "thePythondownloadspage(www.python.org/downloads/)" in squeezed
@@ -218,7 +210,7 @@ def test_web_links_print_their_address_and_cross_references_their_page(feature_b
 
 def test_a_printed_address_is_never_hyphenated(feature_book):
     for path in (feature_book.pdf, feature_book.edition("large-print")):
-        text = "".join(_page_texts(path))
+        text = "".join(page_texts(path))
         assert "python.org/downloads/" in text.replace("\r\n", "")
         assert not re.search(r"python\.org/down-\r\n", text)
 
@@ -238,7 +230,7 @@ def test_footnotes_pop_up_in_the_epub(feature_book):
 
 
 def test_footnotes_at_the_foot_of_the_page_read_after_their_reference(feature_book):
-    pages = _page_texts(feature_book.pdf)
+    pages = page_texts(feature_book.pdf)
     (page,) = [t for t in pages if "A note with its text below the paragraph" in t]
     lines = page.split("\r\n")
     second = lines.index(next(line for line in lines if line.startswith("2 An inline note")))
@@ -269,7 +261,7 @@ def test_cited_works_and_their_locators(feature_book):
 def test_comments_are_dropped_everywhere(feature_book):
     epub = " ".join(_text(_xhtml(feature_book, n)) for n in (
         "chapter-01.xhtml", "chapter-02.xhtml", "chapter-03.xhtml"))
-    pdf = " ".join(_page_texts(feature_book.pdf))
+    pdf = " ".join(page_texts(feature_book.pdf))
     for words in ("TODO", "translator", "A comment on the first line"):
         assert words not in epub and words not in pdf
 
@@ -302,7 +294,7 @@ def test_a_file_of_notes_beside_the_chapters_is_left_out(feature_book):
 
 @pytest.mark.parametrize("name", ["feature-book.pdf", "feature-book-large-print.pdf"])
 def test_the_chapter_titles_are_in_the_printed_contents(feature_book, name):
-    contents = next(t for t in _page_texts(feature_book.out / name)
+    contents = next(t for t in page_texts(feature_book.out / name)
                     if t.startswith("Contents"))
     for title in ("Code, Quotes and Comments", "Figures and Tables",
                   "Notes, Links and Citations"):
@@ -326,6 +318,6 @@ def test_front_matter_parts_and_back_matter(feature_book):
         "Code, Quotes and Comments", "Figures and Tables"]
     elements = _elements(feature_book.pdf)
     assert [kids.count("Sect") for kind, kids in elements if kind == "Part"] == [2, 1]
-    pages = _page_texts(feature_book.pdf)
+    pages = page_texts(feature_book.pdf)
     part_page = next(i for i, t in enumerate(pages) if t.strip() == "Part One: Writing")
     assert part_page % 2 == 0, "a part's title page is a right-hand page (odd folio)"

@@ -9,6 +9,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
+from tests.pdftext import page_texts
+
 
 def _outline(pdf: pikepdf.Pdf) -> list[tuple[int, str, int]]:
     """(depth, title, 0-based page) of every bookmark, in order."""
@@ -71,14 +73,6 @@ def test_outline_lists_every_chapter_with_its_sections_nested(guide_pdf, guide):
     assert depths["Non-sexual physical contact, gradually"] == 3
 
 
-def _page_texts(path) -> list[str]:
-    document = pdfium.PdfDocument(path)
-    try:
-        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    finally:
-        document.close()
-
-
 def _contents_entries(texts: list[str]) -> list[tuple[str, int]]:
     page = next(t for t in texts if t.startswith("Contents"))
     entries, pending = [], ""
@@ -93,7 +87,7 @@ def _contents_entries(texts: list[str]) -> list[tuple[str, int]]:
 
 
 def test_every_contents_entry_names_the_page_its_heading_is_on(guide, guide_pdf):
-    texts = _page_texts(guide.pdf)
+    texts = page_texts(guide.pdf)
     entries = _contents_entries(texts)
     outline = {title: page for _, title, page in _outline(guide_pdf)}
     assert len(entries) == 19  # 2 chapters, 10 sections, 6 sub-sections, the references
@@ -177,7 +171,7 @@ def test_figures_carry_alt_text_in_the_structure_tree(small_book):
 
 
 def test_chapter_opening_pages_have_no_running_head(guide, guide_pdf):
-    texts = _page_texts(guide.pdf)
+    texts = page_texts(guide.pdf)
     for _, title, page in _outline(guide_pdf):
         if title in ("Finding the Way Back to Closeness", "References"):
             lines = texts[page].split("\r\n")
@@ -196,7 +190,7 @@ def test_chapter_opening_pages_have_no_running_head(guide, guide_pdf):
 
 
 def test_no_heading_is_stranded_at_the_foot_of_a_page(guide, guide_pdf):
-    texts = _page_texts(guide.pdf)
+    texts = page_texts(guide.pdf)
     running = {"Rebuilding Intimacy and Trust After Infidelity"} | {
         title for depth, title, _ in _outline(guide_pdf) if depth == 1}
     for depth, title, page in _outline(guide_pdf):
