@@ -206,9 +206,10 @@ def section_sources(book: Book) -> dict[str, Path]:
 def render_handout_html(book: Book, styles: Path, number: int) -> str:
     """One chapter as a standalone document, with the references it cites."""
     chapter = book.chapters[number - 1]
-    chapter = replace(chapter, html=_for_paper(chapter.html, _ids_in(chapter.html),
-                                               book.production.notes == "footnotes"))
     cited = [r for r in book.references if any(f'id="{c}"' in chapter.html for c in r.cited_by)]
+    targets = _ids_in(chapter.html) | {r.anchor for r in cited}
+    chapter = replace(chapter, html=_for_paper(chapter.html, targets,
+                                               book.production.notes == "footnotes"))
     context = _context(book) | {"chapter": chapter, "section": chapter_section(number),
                                 "references": cited, "where": _where_to_find(book),
                                 "permission": book.production.handout_permission}
@@ -225,7 +226,8 @@ ID_RE = re.compile(r'\bid="([^"]+)"')
 
 def _ids(book: Book) -> frozenset[str]:
     return frozenset(i for chapter in book.divisions for i in _ids_in(chapter.html)) | {
-        p.id for p in book.parts}
+        p.id for p in book.parts} | {"contents"} | (
+        {"references"} | {r.anchor for r in book.references} if book.references else set())
 
 
 def _ids_in(html: str) -> frozenset[str]:
@@ -283,38 +285,84 @@ def _for_paper(html: str, targets: frozenset[str], footnotes: bool = False) -> s
 
 
 def _as_footnotes(tree: etree._Element) -> None:
-    """Each note of the chapter's list goes just after its reference, as a
+    """Each note of the chapter's list goes just after its first reference, as a
     ``span.footnote-body`` that the styles float to the foot of the page (WeasyPrint's
-    ``float: footnote``); it keeps the note's id, so the reference still links to it, and
-    starts with the reference's number. Paper has no back-link; the list goes."""
-    span = f"{{{XHTML_NS}}}span"
-    for notes in [d for d in tree.iter(f"{{{XHTML_NS}}}div") if d.get("role") == "doc-endnotes"]:
-        items = {item.get("id"): item for item in notes.iter(f"{{{XHTML_NS}}}li")}
-        for reference in list(tree.iter(f"{{{XHTML_NS}}}a")):
-            item = items.get(reference.get("href", "")[1:])
-            if reference.get("role") != "doc-noteref" or item is None:
+    ``float: footnote``); it keeps the note's id, so every reference still links to it,
+    and starts with the reference's number. Its paragraphs, lists and quotations become
+    spans set as blocks: the note sits inside a paragraph, where a block would end the
+    paragraph. Paper has no back-link; the list goes."""
+    x = f"{{{XHTML_NS}}}"
+    for notes in [d for d in tree.iter(f"{x}div") if d.get("role") == "doc-endnotes"]:
+        items = {item.get("id"): item for item in notes.iterfind(f"{x}ol/{x}li")}
+        done: set[str] = set()
+        for reference in list(tree.iter(f"{x}a")):
+            key = reference.get("href", "")[1:]
+            item = items.get(key)
+            if reference.get("role") != "doc-noteref" or item is None or key in done:
                 continue
-            body = etree.Element(span, {"class": "footnote-body", "id": item.get("id")})
+            done.add(key)
+            body = etree.Element(f"{x}span", {"class": "footnote-body", "id": key})
             body.text = " "  # read "… paragraph.1 1 The note", not "paragraph.11"
-            number = etree.SubElement(body, span, {"class": "footnote-number"})
+            number = etree.SubElement(body, f"{x}span", {"class": "footnote-number"})
             number.text = "".join(reference.itertext())
             number.tail = " "
-            for paragraph in item:
-                for back in [a for a in paragraph.iter(f"{{{XHTML_NS}}}a")
-                             if a.get("role") == "doc-backlink"]:
+            for block in list(item):
+                for back in [a for a in block.iter(f"{x}a") if a.get("role") == "doc-backlink"]:
                     _drop_keeping_tail(back)
-                part = etree.SubElement(body, span, {"class": "footnote-paragraph"})
-                part.text = (paragraph.text or "").lstrip() if len(body) == 2 else paragraph.text
-                for child in list(paragraph):
-                    part.append(child)
-                if len(part):
-                    part[-1].tail = (part[-1].tail or "").rstrip()
+                if len(block):
+                    block[-1].tail = (block[-1].tail or "").rstrip(" \n\u00a0") or None
                 else:
-                    part.text = (part.text or "").rstrip()
-            anchor = reference.getparent() if reference.getparent().tag == f"{{{XHTML_NS}}}sup" \
+                    block.text = (block.text or "").rstrip(" \n\u00a0")
+                if not "".join(block.itertext()).strip() \
+                        and next(block.iter(f"{x}img"), None) is None:
+                    continue  # the paragraph that held only the back-link
+                body.append(_as_inline_block(block))
+            first = body[1] if len(body) > 1 else None
+            if first is not None:
+                first.text = (first.text or "").lstrip()
+            anchor = reference.getparent() if reference.getparent().tag == f"{x}sup" \
                 else reference
             _insert_after(anchor, body)
         notes.getparent().remove(notes)
+
+
+#: What a note's blocks become inside a footnote (a span), with their list markers.
+FOOTNOTE_BLOCKS = {"p": "footnote-paragraph", "ul": "footnote-list", "ol": "footnote-list",
+                   "li": "footnote-item", "blockquote": "footnote-quote",
+                   "pre": "footnote-code", "div": "footnote-paragraph",
+                   "dl": "footnote-list", "dt": "footnote-item", "dd": "footnote-item"}
+
+
+def _as_inline_block(block: etree._Element) -> etree._Element:
+    """``block`` (a note's paragraph, list, quotation …) with itself and every block inside
+    it made a ``span`` of a class the styles set as a block; a list item keeps its marker
+    as text ("• ", "2. ")."""
+    x = f"{{{XHTML_NS}}}"
+    for item in [e for e in block.iter(f"{x}li")]:
+        numbered = item.getparent().tag == f"{x}ol"
+        marker = f"{item.getparent().index(item) + 1}. " if numbered else "• "
+        item.text = marker + (item.text or "")
+    for element in list(block.iter()):
+        tag = etree.QName(element).localname
+        if tag not in FOOTNOTE_BLOCKS:
+            continue
+        element.tag = f"{x}span"
+        for name in list(element.attrib):
+            del element.attrib[name]
+        element.set("class", FOOTNOTE_BLOCKS[tag])
+        # No white space between blocks (WeasyPrint sets it as an empty line here); the
+        # space a reader needs between two blocks ends the first one, inside it.
+        if len(element) and not (element.text or "").strip():
+            element.text = None
+        for child in element:
+            if not (child.tail or "").strip():
+                child.tail = None
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + " "
+        else:
+            element.text = (element.text or "") + " "
+    block.tail = None
+    return block
 
 
 def _as_epub_footnotes(html: str) -> str:
@@ -330,13 +378,13 @@ def _as_epub_footnotes(html: str) -> str:
             notes.attrib.pop(name, None)
         for listing in [e for e in notes if e.tag == f"{{{XHTML_NS}}}ol"]:
             at = notes.index(listing)
-            for offset, item in enumerate(listing.iter(f"{{{XHTML_NS}}}li")):
+            for offset, item in enumerate(listing.findall(f"{{{XHTML_NS}}}li")):
                 aside = etree.Element(f"{{{XHTML_NS}}}aside", {
                     "id": item.get("id"), f"{{{EPUB_NS}}}type": "footnote",
                     "role": "doc-footnote"})
                 for child in list(item):
                     aside.append(child)
-                first = aside.find(f"{{{XHTML_NS}}}p")
+                first = aside.find(f".//{{{XHTML_NS}}}p")
                 if first is not None and numbers.get(item.get("id")):
                     label = etree.Element(f"{{{XHTML_NS}}}span", {"class": "note-number"})
                     label.text, label.tail = numbers[item.get("id")] + ".", " " + (first.text or "")

@@ -224,8 +224,9 @@ def test_footnotes_pop_up_in_the_epub(feature_book):
     ns = {"epub": EPUB_NS[1:-1], "x": XHTML[1:-1]}
     refs = html.xpath("//x:a[@epub:type='noteref']", namespaces=ns)
     notes = html.xpath("//x:aside[@epub:type='footnote'][@role='doc-footnote']", namespaces=ns)
-    assert [r.get("href")[1:] for r in refs] == [n.get("id") for n in notes] == [
-        "fn-first", "fn-inline-1"]
+    assert [r.get("href")[1:] for r in refs] == ["fn-first", "fn-inline-1", "fn-first"]
+    assert [n.get("id") for n in notes] == ["fn-first", "fn-inline-1"]
+    assert len(list(notes[0].iter(f"{XHTML}li"))) == 2
     assert _text(notes[1]).startswith("2. An inline note, written where it is referred to")
 
 
@@ -234,12 +235,17 @@ def test_footnotes_at_the_foot_of_the_page_read_after_their_reference(feature_bo
     (page,) = [t for t in pages if "A note with its text below the paragraph" in t]
     lines = page.split("\r\n")
     second = lines.index(next(line for line in lines if line.startswith("2 An inline note")))
-    assert lines[second - 2].startswith("1 The first note"), "both notes at the page's foot"
+    first = next(i for i, line in enumerate(lines) if line.startswith("1 The first note"))
+    body = next(i for i, line in enumerate(lines) if "Café Olé" in line)
+    assert body < first < second, "both notes at the foot of the page, below the text"
+    assert lines[first + 2:second] == ["A second paragraph of the same note, and a list:",
+                                       "• one point", "• another point"]
     read = _read(feature_book.pdf)
     notes = [e.text for e in read if e.type == "Note"]
-    assert notes == ["1 The first note, with a link to the source "
-                     "(example.org/sources/first-note.html).",
-                     "2 An inline note, written where it is referred to, as pandoc allows."]
+    assert [" ".join(n.split()) for n in notes] == [
+        "1 The first note, with a link to the source (example.org/sources/first-note.html). "
+        "A second paragraph of the same note, and a list: • one point • another point",
+        "2 An inline note, written where it is referred to, as pandoc allows."]
     paragraph = next(e.text for e in read if e.type == "P" and e.text.startswith("A note with"))
     assert paragraph.startswith("A note with its text below the paragraph.1 1 The first note")
     with pikepdf.open(feature_book.pdf) as pdf:

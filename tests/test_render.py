@@ -147,3 +147,46 @@ def test_epub_backlink_points_to_the_citation_in_its_chapter(cited_book):
     references = documents_by_name(cited_book)["references.xhtml"]
     assert "ref-x" in references.ids
     assert links(references)["↑"] == "chapter-01.xhtml#cite-1"
+
+
+NOTES = """# T
+
+One.[^a] Two.[^b] Again.[^a]
+
+[^a]: First *note*.
+
+    Its second paragraph.
+
+    - item one
+    - item two
+
+[^b]: > A quotation in a note.
+"""
+
+
+def test_footnotes_on_paper_keep_every_block_and_come_once(tmp_path):
+    from quire.markdown_ext import BookIds, convert_chapter
+    from quire.render import _for_paper, _ids_in
+
+    html, _ = convert_chapter(NOTES, BookIds(citation_html={}, manuscript_root=tmp_path))
+    paper = etree.fromstring(f"<div>{_for_paper(html, _ids_in(html), footnotes=True)}</div>")
+    bodies = [e for e in paper.iter() if e.get("class") == "footnote-body"]
+    assert [b.get("id") for b in bodies] == ["fn-a", "fn-b"], "a note cited twice comes once"
+    first = " ".join("".join(bodies[0].itertext()).split())
+    assert first == "1 First note. Its second paragraph. • item one • item two"
+    assert " ".join("".join(bodies[1].itertext()).split()) == "2 A quotation in a note."
+    assert not [e for e in paper.iter() if etree.QName(e).localname in ("ul", "li", "ol")]
+    assert not [e for e in paper.iter() if e.get("role") == "doc-endnotes"]
+
+
+def test_footnotes_in_the_epub_are_asides_with_their_lists(tmp_path):
+    from quire.markdown_ext import BookIds, convert_chapter
+    from quire.render import _as_epub_footnotes
+
+    html, _ = convert_chapter(NOTES, BookIds(citation_html={}, manuscript_root=tmp_path))
+    tree = etree.fromstring(f"<div>{_as_epub_footnotes(html)}</div>")
+    x = "{http://www.w3.org/1999/xhtml}"
+    asides = list(tree.iter(f"{x}aside"))
+    assert [a.get("id") for a in asides] == ["fn-a", "fn-b"]
+    assert len(list(asides[0].iter(f"{x}li"))) == 2
+    assert " ".join("".join(asides[1].itertext()).split()).startswith("2. A quotation")
