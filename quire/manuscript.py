@@ -6,13 +6,14 @@ import datetime as dt
 import difflib
 import re
 from html import unescape as html_unescape
+from urllib.parse import unquote
 from pathlib import Path
 from typing import Callable
 
 from .citations import (DEFAULT_STYLE, CitationFormatter, Cluster, find_clusters, looks_like_key,
                         read_references, style_names, style_path)
 from .errors import BookError, BookErrors, line_of
-from .markdown_ext import BookIds, convert_chapter
+from .markdown_ext import BookIds, convert_chapter, slug
 from .markdown_source import masked, unsupported, without_comments
 from .metadata import FILE_NAME, read_book_toml
 from .sources import read_source
@@ -84,10 +85,11 @@ def read_manuscript(root: Path, modified: dt.datetime,
         problems.extend(found)
         if chapter is not None:
             divisions[path] = chapter
-    parts = tuple(Part(id=ids.claim(_slug(title), explicit=False), title=title,
+    parts = tuple(Part(id=ids.claim(_part_id(title), explicit=False), title=title,
                        chapter_ids=tuple(divisions[p].id for p in files if p in divisions))
                   for title, files, _ in layout.parts)
-    problems.extend(_link_problems(list(divisions.values()), texts, entries,
+    problems.extend(_link_problems(list(divisions.values()), texts,
+                                   {key.lower() for _, key in ids.citations},
                                    every_chapter=len(divisions) == len(texts),
                                    more_places={part.id for part in parts}))
     if problems:
@@ -270,19 +272,20 @@ def _chapter(path: Path, text: str, ids: BookIds, listed: bool, role: str = "cha
                    role=role, shows_title=shows_title), []
 
 
-def _slug(title: str) -> str:
-    """The id of a part's title: its words, after "part-" unless they begin with it."""
-    slug = re.sub(r"[^\w]+", "-", title.lower()).strip("-_") or "title"
-    return slug if slug.startswith("part-") else f"part-{slug}"
+def _part_id(title: str) -> str:
+    """The id of a part's title: made as a heading's is, after "part-" unless it begins
+    with it ("Première partie" -> part-premiere-partie)."""
+    made = slug(title)
+    return made if made.startswith("part-") else f"part-{made}"
 
 
 #: A link the reader can follow out of the book.
-WEB_LINK = re.compile(r"(?i)(https?|ftp|mailto):")
+WEB_LINK = re.compile(r"(?i)(https?|ftp|mailto|tel):")
 HREF = re.compile(r'<a\b[^>]*?\shref="([^"]*)"')
 ID = re.compile(r'\bid="([^"]+)"')
 
 
-def _link_problems(chapters: list[Chapter], texts: dict[Path, str], entries: dict,
+def _link_problems(chapters: list[Chapter], texts: dict[Path, str], cited: set[str],
                    every_chapter: bool, more_places: set[str] = frozenset()
                    ) -> list[BookError]:
     """M022: every link goes to the web, an e-mail address or a place in the book. A link
@@ -290,15 +293,18 @@ def _link_problems(chapters: list[Chapter], texts: dict[Path, str], entries: dic
     link in every edition; EPUBCheck would find it only after the layout. Links to places
     are checked only when ``every_chapter`` was read (a chapter with errors has no ids).
     ``chapters`` are every division of the book (front and back matter too);
-    ``more_places`` the ids the build gives (the parts' titles)."""
+    ``more_places`` the ids the build gives (the parts' titles); ``cited`` the keys of the
+    cited works, whose entries are the reference list's."""
     places = {i for chapter in chapters for i in ID.findall(chapter.html)} | more_places
-    places |= {f"ref-{key}" for key in entries} | {"references", "contents"}
+    # The reference list holds the cited works only (an uncited entry is left out).
+    places |= {f"ref-{key}" for key in cited} | ({"references"} if cited else set())
+    places.add("contents")
     problems = []
     for chapter in chapters:
         text = texts[chapter.source]
         for href in dict.fromkeys(html_unescape(h) for h in HREF.findall(chapter.html)):
             if WEB_LINK.match(href) or (href.startswith("#") and (
-                    href[1:] in places or not every_chapter)):
+                    unquote(href[1:]) in places or not every_chapter)):
                 continue
             line = line_of(text, f"]({href}") or line_of(text, href) or 1
             if href.startswith("#"):

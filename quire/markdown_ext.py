@@ -246,7 +246,7 @@ class ChapterTreeprocessor(Treeprocessor):
                                 f"use {'#' * (previous + 1)} for it, or add the missing level",
                                 "#" * level + " " + text[:30])
         explicit = element.get("id")
-        wanted = explicit or _slug(text)
+        wanted = explicit or slug(text)
         element.set("id", self.ids.claim(wanted, explicit=explicit is not None))
         self.state.headings.append(Heading(
             level=int(element.tag[1]), id=element.get("id"), text=text,
@@ -521,7 +521,7 @@ def _inner_html_without_links(element) -> str:
     return html[html.index(">") + 1:html.rindex("<")]
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     """A heading's id: accented Latin letters without their accents ("Über Gärten" ->
     "uber-garten"), letters of other scripts kept, anything else a hyphen."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())

@@ -165,9 +165,8 @@ UNSUPPORTED = (
     (re.compile(r"\]\{[.#][^}]*\}"), "pandoc's bracketed spans ([text]{.class}) are not part "
      "of the format", "write the text without its brackets and attributes; *emphasis* "
      "and `code` are"),
-    (re.compile(r"^% \S"), "a pandoc title block (% Title) is not part of the format",
-     "put the title in book.toml and begin the chapter with '# Chapter title'"),
 )
+TITLE_BLOCK = re.compile(r"^% \S")
 YAML_FENCE = re.compile(r"^---\s*$")
 
 
@@ -184,6 +183,10 @@ def unsupported(text: str) -> list[tuple[int, str, str]]:
         found.append((first + 1, "YAML front matter (--- … ---) is not part of the format",
                       "move its title, author and other keys to book.toml and delete the "
                       "block; begin the chapter with '# Title'"))
+    if first is not None and TITLE_BLOCK.match(lines[first]):  # only a file's first line
+        found.append((first + 1, "a pandoc title block (% Title) is not part of the format",
+                      "put the title in book.toml and begin the chapter with '# Chapter "
+                      "title'"))
     for number, line in enumerate(lines, start=1):
         for pattern, what, hint in UNSUPPORTED:
             if pattern.search(line):

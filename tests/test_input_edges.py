@@ -110,7 +110,8 @@ def test_dead_links_are_errors_before_layout_all_in_one_run(tmp_path):
     """A link to a file or to an id the book lacks is found with its line, with the
     other problems of the same run; nothing is written."""
     chapter = ("# Title\n\nSee [the notes](notes.md), [the method](#no-such-heading) and\n"
-               "[the title](#title).\n\nA note.[^gone]\n")
+               "[the title](#title), [the café](#caf%65) [call us](tel:+441234567890).\n\n"
+               "## Café\n\nA note.[^gone]\n")
     done = _run(_book(tmp_path, chapter=chapter), tmp_path / "out")
     path = tmp_path / "book" / "chapter.md"
     assert done.returncode == 1, done.stderr
@@ -118,6 +119,6 @@ def test_dead_links_are_errors_before_layout_all_in_one_run(tmp_path):
         in done.stderr
     assert f"{path}:3: link to '#no-such-heading', a place the book does not have [M022]" \
         in done.stderr
-    assert f"{path}:6: note reference [^gone] has no note [A004]" in done.stderr
+    assert f"{path}:8: note reference [^gone] has no note [A004]" in done.stderr
     assert "'#title'" not in done.stderr and "3 problem(s)" in done.stderr
     assert not (tmp_path / "out").exists()

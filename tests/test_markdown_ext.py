@@ -264,3 +264,5 @@ def test_pandoc_markdown_the_format_does_not_read_is_found_with_its_line():
     assert found == [(1, "YAML front matter"), (7, "pandoc's fenced divs"),
                      (9, "pandoc's fenced divs"), (11, "pandoc's bracketed spans")]
     assert unsupported("# Title\n\nText.\n\n---\n\nMore: text.\n") == []
+    assert unsupported("# Title\n\nAbout 40\n% of readers agreed.\n") == []
+    assert [line for line, _, _ in unsupported("% A Title\n% An Author\n\n# Title\n")] == [1]
