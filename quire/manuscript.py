@@ -308,10 +308,12 @@ def _link_problems(chapters: list[Chapter], texts: dict[Path, str], cited: set[s
                 continue
             line = line_of(text, f"]({href}") or line_of(text, href) or 1
             if href.startswith("#"):
+                close = difflib.get_close_matches(unquote(href[1:]), sorted(places), n=1)
                 problems.append(BookError(
                     "M022", f"link to '{href}', a place the book does not have", chapter.source,
-                    line, "link to a heading by its id: the one written as {#id}, or the one "
-                    "made from its text (## Café Olé → #cafe-ole)"))
+                    line, (f"did you mean '#{close[0]}'? " if close else "") + "A heading's "
+                    "id is the one written as {#id}, or the one made from its text "
+                    "(## Café Olé → #cafe-ole)"))
             else:
                 problems.append(BookError(
                     "M022", f"link to '{href}', which is not in the book nor on the web",
