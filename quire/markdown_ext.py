@@ -523,7 +523,8 @@ def _inner_html_without_links(element) -> str:
 
 def slug(text: str) -> str:
     """A heading's id: accented Latin letters without their accents ("Über Gärten" ->
-    "uber-garten"), letters of other scripts kept, anything else a hyphen."""
+    "uber-garten"), letters of other scripts kept, apostrophes dropped as pandoc drops
+    them ("Beginner's Steps" -> "beginners-steps"), anything else a hyphen."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
-                    if not unicodedata.combining(c))
+                    if not unicodedata.combining(c) and c not in "'’ʼ")
     return re.sub(r"[\W_]+", "-", plain).strip("-") or "section"

@@ -266,3 +266,13 @@ def test_pandoc_markdown_the_format_does_not_read_is_found_with_its_line():
     assert unsupported("# Title\n\nText.\n\n---\n\nMore: text.\n") == []
     assert unsupported("# Title\n\nAbout 40\n% of readers agreed.\n") == []
     assert [line for line, _, _ in unsupported("% A Title\n% An Author\n\n# Title\n")] == [1]
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Beginner's Steps", "beginners-steps"), ("It’s Not Sexy", "its-not-sexy"),
+    ("Café Olé: Über Gärten", "cafe-ole-uber-garten"), ("Ωμέγα", "ωμεγα"), ("???", "section"),
+])
+def test_heading_ids_as_pandoc_makes_them(title, expected):
+    from quire.markdown_ext import slug
+
+    assert slug(title) == expected
